@@ -1,0 +1,6 @@
+// The one script on every page: it enhances GOV.UK and MOJ components. Every page works without it.
+import { initAll as initGovUkFrontend } from 'govuk-frontend';
+import { initAll as initMojFrontend } from '@ministryofjustice/frontend';
+
+initGovUkFrontend();
+initMojFrontend();

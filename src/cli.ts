@@ -1,0 +1,189 @@
+// The `onedoor` command. Each command prints a plain error and exits non-zero on bad input, and
+// works whether or not a server is running on the same DATA_DIR (it then uses that server's
+// embedded database).
+import fs from 'node:fs';
+import readline from 'node:readline';
+import { parseArgs } from 'node:util';
+import { ConfigError, loadConfig, type Config } from './config.ts';
+import { openDatabase } from './db/connect.ts';
+import type { Db } from './db/database.ts';
+import { migrateToLatest } from './db/migrate.ts';
+import { seedDemo } from './demo/seedDemo.ts';
+import { start } from './main.ts';
+import { findFirstCouncil, findOrganisation } from './organisations/repo.ts';
+import { createOrganisationsService } from './organisations/service.ts';
+import { ROLES, isRole, systemActor } from './platform/actor.ts';
+import { Invalid, StartupError } from './platform/errors.ts';
+import { EMAIL_PATTERN } from './platform/forms.ts';
+import { createTranslator, loadMessages } from './platform/i18n.ts';
+
+const HELP = `Usage: onedoor <command> [options]
+
+Commands:
+  start                         start OneDoor (what npm start runs)
+  migrate                       apply database migrations and exit
+  seed demo                     load the demo council (safe to run again)
+  user create --email E --name N --role R[,R2] [--org CODE]
+                                create a staff account; the password is read from
+                                standard input (typed, hidden, when it is a terminal)
+  help                          show this help
+
+Roles: ${ROLES.join(', ')}
+
+Settings are read from environment variables (PORT, HOST, DATA_DIR, DATABASE_URL, ...):
+see README.md.`;
+
+class UsageError extends Error {}
+
+async function main(argv: string[]): Promise<number> {
+  const [command, ...rest] = argv;
+  if (command === undefined || command === 'help' || command === '--help' || command === '-h') {
+    console.log(HELP);
+    return command === undefined ? 1 : 0;
+  }
+  const config = loadConfig();
+  switch (command) {
+    case 'start':
+      expectNoArguments(rest, 'start');
+      return await startServer(config);
+    case 'migrate':
+      expectNoArguments(rest, 'migrate');
+      return await withDatabase(config, async (db) => {
+        const applied = await migrateToLatest(db);
+        console.log(applied.length > 0 ? `Applied: ${applied.join(', ')}` : 'The database is up to date.');
+        return 0;
+      });
+    case 'seed':
+      if (rest[0] !== 'demo' || rest.length > 1) throw new UsageError('usage: onedoor seed demo');
+      return await withDatabase(config, async (db) => {
+        await migrateToLatest(db);
+        const outcome = await seedDemo(db, config.dataDir);
+        console.log(
+          outcome.usersCreated > 0
+            ? `Demo council loaded: ${outcome.usersCreated} demo account(s); passwords in ${outcome.credentialsFile}`
+            : 'The demo council is already loaded.',
+        );
+        return 0;
+      });
+    case 'user':
+      if (rest[0] !== 'create') throw new UsageError('usage: onedoor user create --email E --name N --role R [--org O]');
+      return await createUser(config, rest.slice(1));
+    default:
+      throw new UsageError(`unknown command "${command}": run onedoor --help`);
+  }
+}
+
+function expectNoArguments(rest: string[], command: string): void {
+  if (rest.length > 0) throw new UsageError(`"${command}" takes no arguments (got "${rest.join(' ')}")`);
+}
+
+async function withDatabase(config: Config, run: (db: Db) => Promise<number>): Promise<number> {
+  const database = await openDatabase(config, 'cli', () => undefined);
+  try {
+    return await run(database.db);
+  } finally {
+    await database.close();
+  }
+}
+
+async function startServer(config: Config): Promise<number> {
+  const server = await start(config, { info: (line) => console.log(line), warn: (line) => console.warn(`Warning: ${line}`) });
+  await new Promise<void>((resolve) => {
+    let signals = 0;
+    const stop = (signal: NodeJS.Signals) => {
+      signals += 1;
+      if (signals > 1) {
+        console.error('Stopping at once.');
+        process.exit(1);
+      }
+      console.log(`${signal} received: stopping OneDoor…`);
+      server.stop().then(resolve, (error: unknown) => {
+        console.error(`onedoor: error while stopping: ${(error as Error).message}`);
+        resolve();
+      });
+    };
+    process.on('SIGINT', stop);
+    process.on('SIGTERM', stop);
+  });
+  console.log('OneDoor has stopped.');
+  return 0;
+}
+
+async function createUser(config: Config, args: string[]): Promise<number> {
+  let values;
+  try {
+    ({ values } = parseArgs({
+      args,
+      options: { email: { type: 'string' }, name: { type: 'string' }, role: { type: 'string' }, org: { type: 'string' } },
+      strict: true,
+      allowPositionals: false,
+    }));
+  } catch (error) {
+    throw new UsageError((error as Error).message);
+  }
+  const problems: string[] = [];
+  const email = values.email?.trim().toLowerCase() ?? '';
+  if (!EMAIL_PATTERN.test(email)) problems.push('--email must be an email address');
+  const name = values.name?.trim() ?? '';
+  if (name === '') problems.push('--name is required');
+  const roles = (values.role ?? '').split(',').map((role) => role.trim()).filter(Boolean);
+  if (roles.length === 0) problems.push(`--role is required (one or more of ${ROLES.join(', ')})`);
+  const unknownRoles = roles.filter((role) => !isRole(role));
+  if (unknownRoles.length > 0) problems.push(`unknown role ${unknownRoles.join(', ')} (roles: ${ROLES.join(', ')})`);
+  if (problems.length > 0) throw new UsageError(problems.join('\n'));
+
+  const password = await readPassword();
+  return await withDatabase(config, async (db) => {
+    await migrateToLatest(db);
+    const organisation = values.org ? await findOrganisation(db, values.org) : await findFirstCouncil(db);
+    if (!organisation) {
+      throw new UsageError(values.org ? `no organisation with the code "${values.org}"` : 'there is no council yet: run onedoor start first');
+    }
+    const t = createTranslator(loadMessages(), 'en');
+    try {
+      const { id } = await createOrganisationsService(db).createUser(
+        systemActor('cli'),
+        { email, name, roles: roles.filter(isRole), organisationId: organisation.id, teams: [] },
+        { password },
+      );
+      console.log(`Created ${email} (${roles.join(', ')}) in ${organisation.name}: ${id}`);
+      return 0;
+    } catch (error) {
+      if (error instanceof Invalid) throw new UsageError(error.errors.map((problem) => t(problem.message)).join('\n'));
+      throw error;
+    }
+  });
+}
+
+/** The password from standard input: typed without echo at a terminal, else the first line. */
+async function readPassword(): Promise<string> {
+  if (process.stdin.isTTY) {
+    const rl = readline.createInterface({ input: process.stdin, output: process.stderr, terminal: true });
+    const muted = rl as unknown as { _writeToOutput: (text: string) => void };
+    process.stderr.write('Password: ');
+    muted._writeToOutput = () => undefined;
+    const password = await new Promise<string>((resolve) => rl.question('', resolve));
+    rl.close();
+    process.stderr.write('\n');
+    return password;
+  }
+  const input = fs.readFileSync(0, 'utf8');
+  const password = input.split(/\r?\n/)[0] ?? '';
+  if (password === '') throw new UsageError('give the password on standard input, e.g. printf "%s" "$PASSWORD" | onedoor user create ...');
+  return password;
+}
+
+main(process.argv.slice(2)).then(
+  (code) => process.exit(code),
+  (error: unknown) => {
+    if (error instanceof ConfigError) {
+      for (const problem of error.problems) console.error(`onedoor: ${problem}`);
+    } else if (error instanceof UsageError || error instanceof StartupError) {
+      for (const line of error.message.split('\n')) console.error(`onedoor: ${line}`);
+    } else {
+      console.error(`onedoor: ${(error as Error).message?.split('\n')[0] ?? String(error)}`);
+      if (process.env.LOG_LEVEL === 'debug') console.error(error);
+    }
+    process.exit(error instanceof UsageError || error instanceof ConfigError ? 2 : 1);
+  },
+);

@@ -1,0 +1,8 @@
+// Every migration, in order. Listed here rather than read from the directory so that the set
+// is fixed at build time and /readyz can tell whether the database is current.
+import type { Migration } from 'kysely';
+import * as platform from './0001_platform.ts';
+
+export const migrations: Record<string, Migration> = {
+  '0001_platform': platform,
+};

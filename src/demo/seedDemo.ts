@@ -1,0 +1,159 @@
+// The demo council: a fictional district council on the Shropshire–Wales border, with its
+// teams, partner agencies, two one-stop shops and the mobile bus, and one demo account for each
+// role (the administrator is made at first start). Running it again adds only what is missing.
+// Demo passwords are random and written to DATA_DIR/demo-credentials.txt, never printed.
+import fs from 'node:fs';
+import path from 'node:path';
+import type { Db } from '../db/database.ts';
+import { systemActor, type Role } from '../platform/actor.ts';
+import { recordAudit } from '../platform/audit/audit.ts';
+import * as organisationsRepo from '../organisations/repo.ts';
+import { createOrganisationsService, temporaryPassword } from '../organisations/service.ts';
+
+export const DEMO_CREDENTIALS_FILE = 'demo-credentials.txt';
+export const DEMO_COUNCIL_CODE = 'severn-marches';
+
+interface DemoOrganisation {
+  code: string;
+  name: string;
+  nameCy: string;
+  teams: { code: string; name: string; nameCy: string; email?: string }[];
+}
+
+const COUNCIL: DemoOrganisation = {
+  code: DEMO_COUNCIL_CODE,
+  name: 'Severn Marches District Council',
+  nameCy: 'Cyngor Dosbarth Gororau Hafren',
+  teams: [
+    { code: 'customer-services', name: 'Customer Services', nameCy: 'Gwasanaethau Cwsmeriaid', email: 'customer.services@severn-marches.example' },
+    { code: 'waste', name: 'Waste and Recycling', nameCy: 'Gwastraff ac Ailgylchu', email: 'waste@severn-marches.example' },
+    { code: 'highways', name: 'Highways and Street Scene', nameCy: 'Priffyrdd a Golwg y Stryd', email: 'highways@severn-marches.example' },
+    { code: 'revenues-benefits', name: 'Revenues and Benefits', nameCy: 'Refeniw a Budd-daliadau', email: 'revenues@severn-marches.example' },
+    { code: 'planning', name: 'Planning', nameCy: 'Cynllunio', email: 'planning@severn-marches.example' },
+    { code: 'housing', name: 'Housing', nameCy: 'Tai', email: 'housing@severn-marches.example' },
+    { code: 'registration', name: 'Registration', nameCy: 'Cofrestru', email: 'registration@severn-marches.example' },
+    { code: 'environmental-health', name: 'Environmental Health', nameCy: 'Iechyd yr Amgylchedd', email: 'env.health@severn-marches.example' },
+    { code: 'complaints', name: 'Complaints', nameCy: 'Cwynion', email: 'complaints@severn-marches.example' },
+  ],
+};
+
+const PARTNERS: DemoOrganisation[] = [
+  {
+    code: 'marches-police',
+    name: 'West Marches Police',
+    nameCy: 'Heddlu Gorllewin y Gororau',
+    teams: [{ code: 'neighbourhood', name: 'Neighbourhood Policing Team', nameCy: 'Tîm Plismona Bro' }],
+  },
+  {
+    code: 'severn-college',
+    name: 'Severn Marches College',
+    nameCy: 'Coleg Gororau Hafren',
+    teams: [{ code: 'student-support', name: 'Student Support', nameCy: 'Cymorth i Fyfyrwyr' }],
+  },
+  {
+    code: 'citizens-advice',
+    name: 'Citizens Advice Severn Marches',
+    nameCy: 'Cyngor ar Bopeth Gororau Hafren',
+    teams: [{ code: 'advice-line', name: 'Advice Line', nameCy: 'Llinell Gyngor' }],
+  },
+  {
+    code: 'jobcentre',
+    name: 'Jobcentre Plus Oswestry',
+    nameCy: 'Canolfan Byd Gwaith Croesoswallt',
+    teams: [{ code: 'work-coaches', name: 'Work Coaches', nameCy: 'Hyfforddwyr Gwaith' }],
+  },
+];
+
+const SITES = [
+  { code: 'oswestry', name: 'Oswestry One Stop Shop', nameCy: 'Siop Un Stop Croesoswallt', kind: 'one_stop_shop', addressLine1: 'Castle View', town: 'Oswestry', postcode: 'SY11 1AB' },
+  { code: 'ellesmere', name: 'Ellesmere One Stop Shop', nameCy: 'Siop Un Stop Ellesmere', kind: 'one_stop_shop', addressLine1: 'Cross Street', town: 'Ellesmere', postcode: 'SY12 0AA' },
+  { code: 'bus', name: 'Customer Services Bus', nameCy: 'Bws Gwasanaethau Cwsmeriaid', kind: 'mobile_bus', addressLine1: null, town: null, postcode: null },
+] as const;
+
+const DEMO_USERS: { email: string; name: string; role: Role; organisation: string; team?: string }[] = [
+  { email: 'advisor@severn-marches.example', name: 'Priya Shah', role: 'advisor', organisation: DEMO_COUNCIL_CODE, team: 'customer-services' },
+  { email: 'officer@severn-marches.example', name: 'Tom Evans', role: 'officer', organisation: DEMO_COUNCIL_CODE, team: 'waste' },
+  { email: 'team-leader@severn-marches.example', name: 'Siân Morgan', role: 'team_leader', organisation: DEMO_COUNCIL_CODE, team: 'customer-services' },
+  { email: 'complaints@severn-marches.example', name: 'Daniel Hughes', role: 'complaints_officer', organisation: DEMO_COUNCIL_CODE, team: 'complaints' },
+  { email: 'performance@severn-marches.example', name: 'Grace Okafor', role: 'performance_analyst', organisation: DEMO_COUNCIL_CODE },
+  { email: 'dpo@severn-marches.example', name: 'Helen Davies', role: 'dpo', organisation: DEMO_COUNCIL_CODE },
+  { email: 'partner@marches-police.example', name: 'Mark Williams', role: 'partner_worker', organisation: 'marches-police', team: 'neighbourhood' },
+];
+
+export interface DemoOutcome {
+  councilCreated: boolean;
+  usersCreated: number;
+  credentialsFile: string;
+}
+
+export async function seedDemo(db: Db, dataDir: string): Promise<DemoOutcome> {
+  const actor = systemActor('demo');
+  const council = await ensureOrganisation(db, COUNCIL, null);
+  for (const partner of PARTNERS) await ensureOrganisation(db, partner, council.id);
+
+  for (const site of SITES) {
+    await db
+      .insertInto('sites')
+      .values({
+        organisation_id: council.id,
+        code: site.code,
+        name: site.name,
+        name_cy: site.nameCy,
+        kind: site.kind,
+        address_line1: site.addressLine1,
+        town: site.town,
+        postcode: site.postcode,
+      })
+      .onConflict((conflict) => conflict.columns(['organisation_id', 'code']).doNothing())
+      .execute();
+  }
+
+  const organisations = createOrganisationsService(db);
+  const created: string[] = [];
+  for (const user of DEMO_USERS) {
+    if (await organisationsRepo.findUserByEmail(db, user.email)) continue;
+    const organisation = (await organisationsRepo.findOrganisation(db, user.organisation))!;
+    const teams = user.team ? (await organisationsRepo.listTeams(db, 'all', organisation.id)).filter((team) => team.code === user.team) : [];
+    const password = temporaryPassword();
+    await organisations.createUser(
+      actor,
+      { name: user.name, email: user.email, organisationId: organisation.id, roles: [user.role], teams: teams.map((team) => team.id) },
+      { password },
+    );
+    created.push(`${user.role.padEnd(20)} ${user.email.padEnd(36)} ${password}`);
+  }
+
+  const credentialsFile = path.join(dataDir, DEMO_CREDENTIALS_FILE);
+  if (created.length > 0) {
+    fs.mkdirSync(dataDir, { recursive: true });
+    const heading = fs.existsSync(credentialsFile)
+      ? ''
+      : `Demo accounts for ${COUNCIL.name} (sign in at /staff). The administrator is in admin-credentials.txt.\n` +
+        `${'role'.padEnd(20)} ${'email address'.padEnd(36)} password\n`;
+    fs.appendFileSync(credentialsFile, `${heading}${created.join('\n')}\n`, { mode: 0o600 });
+  }
+  return { councilCreated: council.created, usersCreated: created.length, credentialsFile };
+}
+
+async function ensureOrganisation(db: Db, organisation: DemoOrganisation, councilId: string | null) {
+  const existing = await organisationsRepo.findOrganisation(db, organisation.code);
+  const id =
+    existing?.id ??
+    (await db.transaction().execute(async (trx) => {
+      const id = await organisationsRepo.insertOrganisation(trx, {
+        code: organisation.code,
+        name: organisation.name,
+        nameCy: organisation.nameCy,
+        kind: councilId ? 'partner' : 'council',
+        councilId,
+      });
+      await recordAudit(trx, systemActor('demo'), { action: 'organisation.create', organisationId: id, recordType: 'organisation', recordId: id });
+      return id;
+    }));
+  for (const team of organisation.teams) {
+    if (!(await organisationsRepo.teamCodeTaken(db, id, team.code))) {
+      await organisationsRepo.insertTeam(db, { organisationId: id, ...team });
+    }
+  }
+  return { id, created: existing === undefined };
+}

@@ -1,0 +1,148 @@
+// Reading a submitted HTML form against a TypeBox schema. Each field's schema names the i18n
+// key of each way it can be wrong (`errorMessages: { minLength: 'users.errors.nameMissing' }`),
+// so the GOV.UK error summary says exactly what to fix, in the reader's language.
+import {
+  FormatRegistry,
+  OptionalKind,
+  Type,
+  type Static,
+  type TObject,
+  type TSchema,
+  type TString,
+} from '@sinclair/typebox';
+import { Value, ValueErrorType } from '@sinclair/typebox/value';
+import type { FieldError } from './errors.ts';
+
+export const EMAIL_PATTERN = /^[^\s@]+@[^\s@.]+(\.[^\s@.]+)+$/;
+if (!FormatRegistry.Has('email')) FormatRegistry.Set('email', (value) => EMAIL_PATTERN.test(value) && value.length <= 254);
+if (!FormatRegistry.Has('date')) FormatRegistry.Set('date', (value) => isCalendarDate(value));
+if (!FormatRegistry.Has('uuid')) {
+  FormatRegistry.Set('uuid', (value) => /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(value));
+}
+
+type Keyword = 'required' | 'minLength' | 'maxLength' | 'pattern' | 'format' | 'enum' | 'minItems' | 'invalid';
+export type ErrorMessages = Partial<Record<Keyword, string>>;
+
+/** Text the person must give. */
+export function requiredText(messages: { missing: string; tooLong: string }, maxLength = 200): TString {
+  return Type.String({ minLength: 1, maxLength, errorMessages: { minLength: messages.missing, maxLength: messages.tooLong } });
+}
+
+export function optionalText(tooLong: string, maxLength = 200) {
+  return Type.Optional(Type.String({ maxLength, errorMessages: { maxLength: tooLong } }));
+}
+
+export function emailAddress(messages: { missing: string; format: string }): TString {
+  return Type.String({
+    minLength: 1,
+    format: 'email',
+    errorMessages: { minLength: messages.missing, format: messages.format, maxLength: messages.format },
+  });
+}
+
+/** A password: taken exactly as typed, spaces included. */
+export function password(missing: string): TString {
+  return Type.String({ minLength: 1, maxLength: 1024, keepWhitespace: true, errorMessages: { minLength: missing, maxLength: missing } });
+}
+
+/** One of a fixed set (radios, a select). */
+export function choice<V extends string>(values: readonly V[], missing: string) {
+  return Type.Union(
+    values.map((value) => Type.Literal(value)),
+    { errorMessages: { enum: missing, required: missing } },
+  );
+}
+
+/** Several of a fixed set (checkboxes): at least one. */
+export function choices<V extends string>(values: readonly V[], missing: string) {
+  return Type.Array(
+    Type.Union(values.map((value) => Type.Literal(value))),
+    { minItems: 1, errorMessages: { minItems: missing, enum: missing } },
+  );
+}
+
+export type FormResult<T> =
+  | { ok: true; value: T }
+  | { ok: false; errors: FieldError[]; values: Record<string, unknown> };
+
+/**
+ * Trims every field, drops empty optional ones, turns a single checkbox into a list, checks
+ * the result against `schema`, and reports the first problem of each field in form order.
+ */
+export function parseForm<T extends TObject>(schema: T, body: unknown): FormResult<Static<T>> {
+  const raw = body !== null && typeof body === 'object' ? (body as Record<string, unknown>) : {};
+  const values: Record<string, unknown> = {};
+  for (const [field, property] of Object.entries(schema.properties) as [string, TSchema][]) {
+    const input = raw[field];
+    if (property.type === 'array') {
+      values[field] = toList(input);
+      continue;
+    }
+    const text = (Array.isArray(input) ? input[0] : input) ?? '';
+    const trimmed = typeof text !== 'string' ? '' : property.keepWhitespace === true ? text : text.trim();
+    if (trimmed === '' && property[OptionalKind] === 'Optional') continue;
+    values[field] = trimmed;
+  }
+
+  const byField = new Map<string, FieldError>();
+  for (const error of Value.Errors(schema, values)) {
+    const field = error.path.split('/')[1] ?? '';
+    if (byField.has(field)) continue;
+    const property = schema.properties[field] as (TSchema & { errorMessages?: ErrorMessages }) | undefined;
+    const keyword = keywordOf(error.type);
+    const message = property?.errorMessages?.[keyword] ?? property?.errorMessages?.invalid ?? 'errors.invalid';
+    byField.set(field, { field, message });
+  }
+  if (byField.size === 0) return { ok: true, value: values as Static<T> };
+  const order = Object.keys(schema.properties);
+  const errors = [...byField.values()].sort((a, b) => order.indexOf(a.field) - order.indexOf(b.field));
+  return { ok: false, errors, values };
+}
+
+function toList(input: unknown): string[] {
+  const list = Array.isArray(input) ? input : input === undefined ? [] : [input];
+  return list.filter((item): item is string => typeof item === 'string' && item.trim() !== '').map((item) => item.trim());
+}
+
+function keywordOf(type: ValueErrorType): Keyword {
+  switch (type) {
+    case ValueErrorType.StringMinLength:
+      return 'minLength';
+    case ValueErrorType.StringMaxLength:
+      return 'maxLength';
+    case ValueErrorType.StringPattern:
+      return 'pattern';
+    case ValueErrorType.StringFormat:
+    case ValueErrorType.StringFormatUnknown:
+      return 'format';
+    case ValueErrorType.ObjectRequiredProperty:
+      return 'required';
+    case ValueErrorType.ArrayMinItems:
+      return 'minItems';
+    case ValueErrorType.Union:
+    case ValueErrorType.Literal:
+      return 'enum';
+    default:
+      return 'invalid';
+  }
+}
+
+export function isCalendarDate(value: string): boolean {
+  const match = /^(\d{4})-(\d{2})-(\d{2})$/.exec(value);
+  if (!match) return false;
+  const date = new Date(Date.UTC(Number(match[1]), Number(match[2]) - 1, Number(match[3])));
+  return date.toISOString().startsWith(value);
+}
+
+/** Field errors as the GOV.UK error summary and inline error messages want them. */
+export interface PageErrors {
+  list: { text: string; href?: string }[];
+  byField: Record<string, { text: string }>;
+}
+
+export function pageErrors(t: (key: string, params?: Record<string, string | number | undefined>) => string, errors: FieldError[]): PageErrors {
+  // An error about the whole record (field '') is listed without a link.
+  const list = errors.map((error) => ({ text: t(error.message, error.params), ...(error.field ? { href: `#${error.field}` } : {}) }));
+  const byField = Object.fromEntries(errors.map((error) => [error.field, { text: t(error.message, error.params) }]));
+  return { list, byField };
+}

@@ -1,0 +1,34 @@
+// The reader's language: chosen with ?lang=cy (from the language switcher), remembered in a
+// cookie, English otherwise. Every request gets a translator for it.
+import type { FastifyInstance } from 'fastify';
+import { createTranslator, DEFAULT_LANGUAGE, isLanguage, LANGUAGES, loadMessages, type Language, type Translate } from '../i18n.ts';
+
+export const LANGUAGE_COOKIE = 'onedoor_language';
+
+export function setUpLanguage(app: FastifyInstance, messages = loadMessages()): void {
+  const translators = Object.fromEntries(LANGUAGES.map((language) => [language, createTranslator(messages, language)])) as Record<
+    Language,
+    Translate
+  >;
+  app.decorateRequest('language', DEFAULT_LANGUAGE);
+  app.decorateRequest('t', undefined as unknown as Translate);
+
+  app.addHook('onRequest', async (request, reply) => {
+    const asked = (request.query as Record<string, unknown> | undefined)?.lang;
+    if (request.method === 'GET' && isLanguage(asked)) {
+      reply.setCookie(LANGUAGE_COOKIE, asked, {
+        path: '/',
+        maxAge: 365 * 24 * 60 * 60,
+        httpOnly: true,
+        sameSite: 'lax',
+        secure: request.protocol === 'https',
+      });
+      const url = new URL(request.url, 'http://localhost');
+      url.searchParams.delete('lang');
+      return reply.redirect(`${url.pathname}${url.search}`, 303);
+    }
+    const remembered = request.cookies[LANGUAGE_COOKIE];
+    request.language = isLanguage(remembered) ? remembered : DEFAULT_LANGUAGE;
+    request.t = translators[request.language];
+  });
+}

@@ -1,0 +1,28 @@
+// What OneDoor adds to every request, and what it keeps in a session.
+import type { StaffActor } from '../actor.ts';
+import type { Language, Translate } from '../i18n.ts';
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    /** The signed-in member of staff, or null. */
+    staff: StaffActor | null;
+    language: Language;
+    t: Translate;
+  }
+
+  interface Session {
+    userId?: string;
+    startedAt?: number;
+    lastSeenAt?: number;
+    /** An i18n key shown once on the next page, e.g. "Password changed". */
+    flash?: string;
+    /** A right password, waiting for the second factor. */
+    pendingSignIn?: { userId: string; at: number; returnTo?: string };
+    /** The secret being set up, until a code from it is confirmed. */
+    twoFactorSecret?: string;
+    /** A password just made by an administrator, shown once. */
+    temporaryPassword?: { userId: string; password?: string };
+  }
+}
+
+export {};

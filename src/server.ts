@@ -1,0 +1,68 @@
+// Builds the web application from its parts, top to bottom. No logic lives here.
+import formBody from '@fastify/formbody';
+import cookie from '@fastify/cookie';
+import Fastify, { type FastifyInstance } from 'fastify';
+import type { Config } from './config.ts';
+import { organisationsStaffRoutes } from './organisations/staff.routes.ts';
+import type { AssetManifest } from './platform/assets.ts';
+import { PROJECT_ROOT, defaultAssetsDirectory } from './platform/assets.ts';
+import { auditStaffRoutes } from './platform/audit/staff.routes.ts';
+import { staffAuthRoutes } from './platform/auth/staff.routes.ts';
+import { setUpStaffAuthentication } from './platform/http/authentication.ts';
+import { setUpCsrf } from './platform/http/csrf.ts';
+import { setUpErrorHandling } from './platform/http/errors.ts';
+import { setUpHealthChecks } from './platform/http/health.ts';
+import { setUpLanguage } from './platform/http/language.ts';
+import { loggerOptions } from './platform/http/logging.ts';
+import { setUpMetrics } from './platform/http/metrics.ts';
+import { setUpRateLimits } from './platform/http/rateLimits.ts';
+import { setUpWebSecurity } from './platform/http/security.ts';
+import { setUpSessions } from './platform/http/sessions.ts';
+import { setUpStaticAssets } from './platform/http/staticAssets.ts';
+import { setUpViews } from './platform/http/views.ts';
+import { portalRoutes } from './portal/portal.routes.ts';
+import type { Services } from './services.ts';
+import { staffNavigation } from './staff/navigation.ts';
+import { staffHomeRoutes } from './staff/staff.routes.ts';
+import './platform/http/types.ts';
+
+export async function buildServer(config: Config, services: Services, manifest: AssetManifest): Promise<FastifyInstance> {
+  const app = Fastify({
+    logger: loggerOptions(config.logLevel),
+    trustProxy: config.trustProxy.length > 0 ? config.trustProxy : false,
+    bodyLimit: 1024 * 1024,
+    requestIdHeader: false,
+  });
+
+  setUpHealthChecks(app, services.health);
+  setUpMetrics(app, config.metricsToken);
+  await setUpWebSecurity(app, { https: config.publicUrl.startsWith('https:') });
+  await setUpStaticAssets(app, { built: defaultAssetsDirectory(), projectRoot: PROJECT_ROOT });
+  await app.register(cookie);
+  await app.register(formBody);
+  setUpLanguage(app);
+  await setUpViews(app, {
+    projectRoot: PROJECT_ROOT,
+    manifest,
+    production: config.production,
+    branding: services.branding,
+    staffNavigation,
+  });
+  setUpErrorHandling(app);
+
+  // Pages: sessions, sign-in, CSRF and rate limits apply here only, not to assets, health checks or the API.
+  await app.register(async (pages) => {
+    await setUpSessions(pages, services.sessions);
+    setUpStaffAuthentication(pages, services.auth);
+    await setUpCsrf(pages);
+    await setUpRateLimits(pages, services.countHit);
+
+    await pages.register(portalRoutes);
+    await pages.register(staffAuthRoutes, { auth: services.auth });
+    await pages.register(staffHomeRoutes);
+    await pages.register(organisationsStaffRoutes, { organisations: services.organisations });
+    await pages.register(auditStaffRoutes, { audit: services.audit });
+  });
+
+  return app;
+}

@@ -1,0 +1,60 @@
+// The composition root: every capability's service, built once over the database and handed to
+// the HTTP layer. Routes see these services, never the database.
+import { sql } from 'kysely';
+import type { Config } from './config.ts';
+import type { Db } from './db/database.ts';
+import { migrationsAreCurrent } from './db/migrate.ts';
+import { findFirstCouncil } from './organisations/repo.ts';
+import { createOrganisationsService } from './organisations/service.ts';
+import { createAuditService } from './platform/audit/service.ts';
+import { createAuthService } from './platform/auth/service.ts';
+import { countHit } from './platform/rateLimits.ts';
+import { ensureSecret } from './platform/secrets.ts';
+import { PostgresSessionStore } from './platform/sessions.ts';
+
+const BRANDING_TTL_MS = 60_000;
+
+export async function createServices(db: Db, config: Config) {
+  const sessionSecret = await ensureSecret(db, 'session-cookie');
+
+  // The council's name appears on every page; it changes rarely, so each node reads it once a minute.
+  let branding: { value: { councilName: string; councilNameCy: string | null }; at: number } | undefined;
+  async function currentBranding() {
+    if (!branding || Date.now() - branding.at > BRANDING_TTL_MS) {
+      const council = await findFirstCouncil(db);
+      branding = { value: { councilName: council?.name ?? config.councilName, councilNameCy: council?.nameCy ?? null }, at: Date.now() };
+    }
+    return branding.value;
+  }
+
+  let migrationsCurrent = false;
+  return {
+    config,
+    organisations: createOrganisationsService(db),
+    auth: createAuthService(db),
+    audit: createAuditService(db),
+    sessions: {
+      secret: sessionSecret,
+      store: new PostgresSessionStore(db, {
+        idleMs: config.session.idleMinutes * 60_000,
+        absoluteMs: config.session.absoluteHours * 3_600_000,
+      }),
+    },
+    countHit: (key: string, windowMs: number) => countHit(db, key, windowMs),
+    branding: currentBranding,
+    health: {
+      async ready() {
+        try {
+          await sql`select 1`.execute(db);
+        } catch {
+          return { database: false, migrations: migrationsCurrent };
+        }
+        // Applied migrations are never unapplied, so once current the check need not be repeated.
+        migrationsCurrent ||= await migrationsAreCurrent(db).catch(() => false);
+        return { database: true, migrations: migrationsCurrent };
+      },
+    },
+  };
+}
+
+export type Services = Awaited<ReturnType<typeof createServices>>;

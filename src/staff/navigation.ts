@@ -1,0 +1,36 @@
+// The staff desktop's primary navigation: each person sees the sections their roles open.
+import type { Role, StaffActor } from '../platform/actor.ts';
+import type { Translate } from '../platform/i18n.ts';
+
+interface Section {
+  key: string;
+  href: string;
+  /** Who sees it; everyone when empty. */
+  roles: Role[];
+  councilOnly?: boolean;
+}
+
+export const SECTIONS: Section[] = [
+  { key: 'home', href: '/staff', roles: [] },
+  { key: 'users', href: '/staff/admin/users', roles: ['admin'] },
+  { key: 'teams', href: '/staff/admin/teams', roles: ['admin'] },
+  { key: 'organisations', href: '/staff/admin/organisations', roles: ['admin'] },
+  { key: 'security', href: '/staff/admin/security', roles: ['admin'], councilOnly: true },
+  { key: 'audit', href: '/staff/audit', roles: ['admin', 'dpo'] },
+];
+
+export function sectionsFor(actor: StaffActor): Section[] {
+  return SECTIONS.filter(
+    (section) =>
+      (section.roles.length === 0 || section.roles.some((role) => actor.roles.includes(role))) &&
+      (!section.councilOnly || actor.organisationKind === 'council'),
+  );
+}
+
+export function staffNavigation(actor: StaffActor, currentPath: string, t: Translate) {
+  return sectionsFor(actor).map((section) => ({
+    text: t(`staff.sections.${section.key}`),
+    href: section.href,
+    active: section.href === '/staff' ? currentPath === '/staff' : currentPath.startsWith(section.href),
+  }));
+}
