@@ -1,0 +1,113 @@
+// Browser tests on Debian's Chromium through playwright-core, with axe-core run on every page a
+// test visits: each navigation is counted, and `done()` fails if any page went unchecked.
+// Where Chromium is missing the tests are skipped, unless REQUIRE_BROWSER=1.
+import AxeBuilder from '@axe-core/playwright';
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import { after, before, describe, type SuiteContext } from 'node:test';
+import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+
+export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+const WCAG_TAGS = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa'];
+
+export function chromiumAvailable(): boolean {
+  return fs.existsSync(CHROMIUM);
+}
+
+/** A suite of browser tests sharing one Chromium; skipped (or failed, if required) without it. */
+export function browserSuite(name: string, body: (browser: () => Browser) => void): void {
+  const available = chromiumAvailable();
+  if (!available && process.env.REQUIRE_BROWSER === '1') {
+    describe(name, () => {
+      before(() => assert.fail(`REQUIRE_BROWSER=1 but there is no Chromium at ${CHROMIUM}`));
+      body(() => assert.fail('no browser') as never);
+    });
+    return;
+  }
+  describe(name, { skip: available ? false : `no Chromium at ${CHROMIUM}` }, (_context: SuiteContext) => {
+    let browser: Browser | undefined;
+    before(async () => {
+      browser = await chromium.launch({
+        executablePath: CHROMIUM,
+        args: [
+          '--no-sandbox',
+          '--disable-gpu',
+          '--disable-quic',
+          '--no-first-run',
+          '--disable-background-networking',
+          '--disable-component-update',
+          '--disable-sync',
+        ],
+      });
+    });
+    after(async () => {
+      await browser?.close();
+    });
+    body(() => browser!);
+  });
+}
+
+export interface CheckedPage {
+  page: Page;
+  context: BrowserContext;
+  /** Goes to `path` and checks the page it lands on. */
+  goto(path: string): Promise<void>;
+  /** Clicks something that leads to another page, and checks that page. */
+  navigate(action: () => Promise<unknown>): Promise<void>;
+  /** Runs axe on the current page now (e.g. after a change that does not navigate). */
+  check(): Promise<void>;
+  /** Asserts that every page loaded was checked, and closes the context. */
+  done(): Promise<void>;
+}
+
+export async function openPage(
+  browser: Browser,
+  baseUrl: string,
+  options: { javaScript?: boolean; viewport?: { width: number; height: number } } = {},
+): Promise<CheckedPage> {
+  // AxeBuilder opens a second page in the same context, so pages come from a context of their own.
+  const context = await browser.newContext({
+    baseURL: baseUrl,
+    javaScriptEnabled: options.javaScript ?? true,
+    viewport: options.viewport ?? { width: 1024, height: 800 },
+  });
+  const page = await context.newPage();
+  let loads = 0;
+  let checks = 0;
+  const unchecked: string[] = [];
+  page.on('load', () => {
+    loads += 1;
+  });
+
+  async function check(): Promise<void> {
+    await page.waitForLoadState('load');
+    const results = await new AxeBuilder({ page }).withTags(WCAG_TAGS).analyze();
+    checks = loads;
+    const problems = results.violations.map(
+      (violation) => `${violation.id} (${violation.impact}): ${violation.help} – ${violation.nodes.map((node) => node.target.join(' ')).join(', ')}`,
+    );
+    assert.deepEqual(problems, [], `axe found accessibility problems on ${page.url()}`);
+  }
+
+  return {
+    page,
+    context,
+    async goto(path) {
+      await page.goto(path);
+      await check();
+    },
+    async navigate(action) {
+      const before = loads;
+      await Promise.all([page.waitForEvent('load'), action()]);
+      if (loads === before) unchecked.push(page.url());
+      await check();
+    },
+    check,
+    async done() {
+      await page.waitForLoadState('load');
+      const missed = loads - checks;
+      await context.close();
+      assert.equal(missed, 0, `${missed} page(s) were visited without an accessibility check: ${unchecked.join(', ')}`);
+    },
+  };
+}
