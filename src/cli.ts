@@ -126,7 +126,10 @@ async function createUser(config: Config, args: string[]): Promise<number> {
   if (!EMAIL_PATTERN.test(email)) problems.push('--email must be an email address');
   const name = values.name?.trim() ?? '';
   if (name === '') problems.push('--name is required');
-  const roles = (values.role ?? '').split(',').map((role) => role.trim()).filter(Boolean);
+  const roles = (values.role ?? '')
+    .split(',')
+    .map((role) => role.trim())
+    .filter(Boolean);
   if (roles.length === 0) problems.push(`--role is required (one or more of ${ROLES.join(', ')})`);
   const unknownRoles = roles.filter((role) => !isRole(role));
   if (unknownRoles.length > 0) problems.push(`unknown role ${unknownRoles.join(', ')} (roles: ${ROLES.join(', ')})`);
@@ -137,7 +140,9 @@ async function createUser(config: Config, args: string[]): Promise<number> {
     await migrateToLatest(db);
     const organisation = values.org ? await findOrganisation(db, values.org) : await findFirstCouncil(db);
     if (!organisation) {
-      throw new UsageError(values.org ? `no organisation with the code "${values.org}"` : 'there is no council yet: run onedoor start first');
+      throw new UsageError(
+        values.org ? `no organisation with the code "${values.org}"` : 'there is no council yet: run onedoor start first',
+      );
     }
     const t = createTranslator(loadMessages(), 'en');
     try {
@@ -169,7 +174,8 @@ async function readPassword(): Promise<string> {
   }
   const input = fs.readFileSync(0, 'utf8');
   const password = input.split(/\r?\n/)[0] ?? '';
-  if (password === '') throw new UsageError('give the password on standard input, e.g. printf "%s" "$PASSWORD" | onedoor user create ...');
+  if (password === '')
+    throw new UsageError('give the password on standard input, e.g. printf "%s" "$PASSWORD" | onedoor user create ...');
   return password;
 }
 

@@ -73,7 +73,8 @@ async function listen(app: FastifyInstance, config: Config): Promise<void> {
     await app.listen({ port: config.port, host: config.host });
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
-    if (code === 'EADDRINUSE') throw new StartupError(`Port ${config.port} on ${config.host} is already in use: set PORT to a free port`);
+    if (code === 'EADDRINUSE')
+      throw new StartupError(`Port ${config.port} on ${config.host} is already in use: set PORT to a free port`);
     if (code === 'EADDRNOTAVAIL') throw new StartupError(`HOST ${config.host} is not an address of this machine`);
     if (code === 'EACCES') throw new StartupError(`Not allowed to listen on port ${config.port}: set PORT to 1024 or above`);
     throw error;
@@ -102,6 +103,8 @@ function printWelcome(
   if (config.admin) output.info(`  Administrator:    ${config.admin.email} (password from ONEDOOR_ADMIN_PASSWORD)`);
   else if (facts.credentialsFile) output.info(`  Administrator:    see ${facts.credentialsFile}`);
   if (config.seedDemo) output.info(`  Demo accounts:    see ${config.dataDir}/demo-credentials.txt`);
-  output.info(config.databaseUrl ? '  Database:         DATABASE_URL' : `  Database:         embedded, in ${config.dataDir}/postgres`);
+  output.info(
+    config.databaseUrl ? '  Database:         DATABASE_URL' : `  Database:         embedded, in ${config.dataDir}/postgres`,
+  );
   output.info('Press Ctrl+C to stop.');
 }

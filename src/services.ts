@@ -22,7 +22,10 @@ export async function createServices(db: Db, config: Config) {
   async function currentBranding() {
     if (!branding || Date.now() - branding.at > BRANDING_TTL_MS) {
       const council = await findFirstCouncil(db);
-      branding = { value: { councilName: council?.name ?? config.councilName, councilNameCy: council?.nameCy ?? null }, at: Date.now() };
+      branding = {
+        value: { councilName: council?.name ?? config.councilName, councilNameCy: council?.nameCy ?? null },
+        at: Date.now(),
+      };
     }
     return branding.value;
   }

@@ -6,7 +6,7 @@ import { sql } from 'kysely';
 import type { Config } from '../config.ts';
 import { StartupError } from '../platform/errors.ts';
 import { createDb, type Db } from './database.ts';
-import { DataDirLock, readLiveOwner, type LockRole } from './dataDirLock.ts';
+import { DataDirLock, type LockRole } from './dataDirLock.ts';
 import { embeddedUrl, startEmbeddedPostgres } from './embedded.ts';
 
 export interface OpenDatabase {

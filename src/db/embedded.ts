@@ -55,10 +55,7 @@ export function embeddedUrl(dataDir: string, port: number, database = DATABASE_N
   return `postgres://${SUPERUSER}:${encodeURIComponent(password)}@127.0.0.1:${port}/${database}`;
 }
 
-export async function startEmbeddedPostgres(
-  dataDir: string,
-  log: (line: string) => void,
-): Promise<EmbeddedPostgres> {
+export async function startEmbeddedPostgres(dataDir: string, log: (line: string) => void): Promise<EmbeddedPostgres> {
   const files = filesIn(dataDir);
   prepareDataDir(dataDir);
   const binaries = await loadBinaries();
@@ -220,7 +217,13 @@ async function stopOrphan(files: Files, log: (line: string) => void): Promise<vo
   } catch {
     return;
   }
-  if (!Number.isInteger(pid) || pid <= 0 || !isProcessAlive(pid)) return;
+  if (!Number.isInteger(pid) || pid <= 0) return;
+  if (!isProcessAlive(pid)) {
+    // A PostgreSQL killed outright can linger as a zombie until init reaps it, and PostgreSQL's
+    // own lock-file check takes a zombie for a running server: wait for it to be reaped.
+    await waitForReaping(pid, 30_000);
+    return;
+  }
   const commandLine = readCommandLine(pid);
   if (commandLine !== undefined && !commandLine.includes(files.cluster)) {
     // The pid now belongs to another program: the lock file is stale.
@@ -231,6 +234,11 @@ async function stopOrphan(files: Files, log: (line: string) => void): Promise<vo
   if (!(await signalAndWait(pid, 'SIGINT', 60_000)) && !(await signalAndWait(pid, 'SIGQUIT', 10_000))) {
     throw new StartupError(`An earlier embedded PostgreSQL (process ${pid}) will not stop; stop it and start again`);
   }
+}
+
+async function waitForReaping(pid: number, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline && fs.existsSync(`/proc/${pid}`)) await sleep(100);
 }
 
 async function signalAndWait(pid: number, signal: NodeJS.Signals, timeoutMs: number): Promise<boolean> {

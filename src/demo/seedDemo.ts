@@ -25,14 +25,34 @@ const COUNCIL: DemoOrganisation = {
   name: 'Severn Marches District Council',
   nameCy: 'Cyngor Dosbarth Gororau Hafren',
   teams: [
-    { code: 'customer-services', name: 'Customer Services', nameCy: 'Gwasanaethau Cwsmeriaid', email: 'customer.services@severn-marches.example' },
+    {
+      code: 'customer-services',
+      name: 'Customer Services',
+      nameCy: 'Gwasanaethau Cwsmeriaid',
+      email: 'customer.services@severn-marches.example',
+    },
     { code: 'waste', name: 'Waste and Recycling', nameCy: 'Gwastraff ac Ailgylchu', email: 'waste@severn-marches.example' },
-    { code: 'highways', name: 'Highways and Street Scene', nameCy: 'Priffyrdd a Golwg y Stryd', email: 'highways@severn-marches.example' },
-    { code: 'revenues-benefits', name: 'Revenues and Benefits', nameCy: 'Refeniw a Budd-daliadau', email: 'revenues@severn-marches.example' },
+    {
+      code: 'highways',
+      name: 'Highways and Street Scene',
+      nameCy: 'Priffyrdd a Golwg y Stryd',
+      email: 'highways@severn-marches.example',
+    },
+    {
+      code: 'revenues-benefits',
+      name: 'Revenues and Benefits',
+      nameCy: 'Refeniw a Budd-daliadau',
+      email: 'revenues@severn-marches.example',
+    },
     { code: 'planning', name: 'Planning', nameCy: 'Cynllunio', email: 'planning@severn-marches.example' },
     { code: 'housing', name: 'Housing', nameCy: 'Tai', email: 'housing@severn-marches.example' },
     { code: 'registration', name: 'Registration', nameCy: 'Cofrestru', email: 'registration@severn-marches.example' },
-    { code: 'environmental-health', name: 'Environmental Health', nameCy: 'Iechyd yr Amgylchedd', email: 'env.health@severn-marches.example' },
+    {
+      code: 'environmental-health',
+      name: 'Environmental Health',
+      nameCy: 'Iechyd yr Amgylchedd',
+      email: 'env.health@severn-marches.example',
+    },
     { code: 'complaints', name: 'Complaints', nameCy: 'Cwynion', email: 'complaints@severn-marches.example' },
   ],
 };
@@ -65,19 +85,72 @@ const PARTNERS: DemoOrganisation[] = [
 ];
 
 const SITES = [
-  { code: 'oswestry', name: 'Oswestry One Stop Shop', nameCy: 'Siop Un Stop Croesoswallt', kind: 'one_stop_shop', addressLine1: 'Castle View', town: 'Oswestry', postcode: 'SY11 1AB' },
-  { code: 'ellesmere', name: 'Ellesmere One Stop Shop', nameCy: 'Siop Un Stop Ellesmere', kind: 'one_stop_shop', addressLine1: 'Cross Street', town: 'Ellesmere', postcode: 'SY12 0AA' },
-  { code: 'bus', name: 'Customer Services Bus', nameCy: 'Bws Gwasanaethau Cwsmeriaid', kind: 'mobile_bus', addressLine1: null, town: null, postcode: null },
+  {
+    code: 'oswestry',
+    name: 'Oswestry One Stop Shop',
+    nameCy: 'Siop Un Stop Croesoswallt',
+    kind: 'one_stop_shop',
+    addressLine1: 'Castle View',
+    town: 'Oswestry',
+    postcode: 'SY11 1AB',
+  },
+  {
+    code: 'ellesmere',
+    name: 'Ellesmere One Stop Shop',
+    nameCy: 'Siop Un Stop Ellesmere',
+    kind: 'one_stop_shop',
+    addressLine1: 'Cross Street',
+    town: 'Ellesmere',
+    postcode: 'SY12 0AA',
+  },
+  {
+    code: 'bus',
+    name: 'Customer Services Bus',
+    nameCy: 'Bws Gwasanaethau Cwsmeriaid',
+    kind: 'mobile_bus',
+    addressLine1: null,
+    town: null,
+    postcode: null,
+  },
 ] as const;
 
 const DEMO_USERS: { email: string; name: string; role: Role; organisation: string; team?: string }[] = [
-  { email: 'advisor@severn-marches.example', name: 'Priya Shah', role: 'advisor', organisation: DEMO_COUNCIL_CODE, team: 'customer-services' },
+  {
+    email: 'advisor@severn-marches.example',
+    name: 'Priya Shah',
+    role: 'advisor',
+    organisation: DEMO_COUNCIL_CODE,
+    team: 'customer-services',
+  },
   { email: 'officer@severn-marches.example', name: 'Tom Evans', role: 'officer', organisation: DEMO_COUNCIL_CODE, team: 'waste' },
-  { email: 'team-leader@severn-marches.example', name: 'Siân Morgan', role: 'team_leader', organisation: DEMO_COUNCIL_CODE, team: 'customer-services' },
-  { email: 'complaints@severn-marches.example', name: 'Daniel Hughes', role: 'complaints_officer', organisation: DEMO_COUNCIL_CODE, team: 'complaints' },
-  { email: 'performance@severn-marches.example', name: 'Grace Okafor', role: 'performance_analyst', organisation: DEMO_COUNCIL_CODE },
+  {
+    email: 'team-leader@severn-marches.example',
+    name: 'Siân Morgan',
+    role: 'team_leader',
+    organisation: DEMO_COUNCIL_CODE,
+    team: 'customer-services',
+  },
+  {
+    email: 'complaints@severn-marches.example',
+    name: 'Daniel Hughes',
+    role: 'complaints_officer',
+    organisation: DEMO_COUNCIL_CODE,
+    team: 'complaints',
+  },
+  {
+    email: 'performance@severn-marches.example',
+    name: 'Grace Okafor',
+    role: 'performance_analyst',
+    organisation: DEMO_COUNCIL_CODE,
+  },
   { email: 'dpo@severn-marches.example', name: 'Helen Davies', role: 'dpo', organisation: DEMO_COUNCIL_CODE },
-  { email: 'partner@marches-police.example', name: 'Mark Williams', role: 'partner_worker', organisation: 'marches-police', team: 'neighbourhood' },
+  {
+    email: 'partner@marches-police.example',
+    name: 'Mark Williams',
+    role: 'partner_worker',
+    organisation: 'marches-police',
+    team: 'neighbourhood',
+  },
 ];
 
 export interface DemoOutcome {
@@ -113,11 +186,19 @@ export async function seedDemo(db: Db, dataDir: string): Promise<DemoOutcome> {
   for (const user of DEMO_USERS) {
     if (await organisationsRepo.findUserByEmail(db, user.email)) continue;
     const organisation = (await organisationsRepo.findOrganisation(db, user.organisation))!;
-    const teams = user.team ? (await organisationsRepo.listTeams(db, 'all', organisation.id)).filter((team) => team.code === user.team) : [];
+    const teams = user.team
+      ? (await organisationsRepo.listTeams(db, 'all', organisation.id)).filter((team) => team.code === user.team)
+      : [];
     const password = temporaryPassword();
     await organisations.createUser(
       actor,
-      { name: user.name, email: user.email, organisationId: organisation.id, roles: [user.role], teams: teams.map((team) => team.id) },
+      {
+        name: user.name,
+        email: user.email,
+        organisationId: organisation.id,
+        roles: [user.role],
+        teams: teams.map((team) => team.id),
+      },
       { password },
     );
     created.push(`${user.role.padEnd(20)} ${user.email.padEnd(36)} ${password}`);
@@ -147,7 +228,12 @@ async function ensureOrganisation(db: Db, organisation: DemoOrganisation, counci
         kind: councilId ? 'partner' : 'council',
         councilId,
       });
-      await recordAudit(trx, systemActor('demo'), { action: 'organisation.create', organisationId: id, recordType: 'organisation', recordId: id });
+      await recordAudit(trx, systemActor('demo'), {
+        action: 'organisation.create',
+        organisationId: id,
+        recordType: 'organisation',
+        recordId: id,
+      });
       return id;
     }));
   for (const team of organisation.teams) {

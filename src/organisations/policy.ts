@@ -11,18 +11,18 @@ export interface Placement {
 const administersPlacement = (actor: StaffActor, record: Placement): boolean =>
   administers(actor, { id: record.organisationId, councilId: record.organisationCouncilId });
 
-export const staffUserPolicy = definePolicy<Placement & { id: string }, 'read' | 'create' | 'update' | 'deactivate' | 'resetPassword' | 'resetTwoFactor'>(
-  'StaffUser',
-  {
-    read: (actor, user) => actor.id === user.id || administersPlacement(actor, user),
-    create: administersPlacement,
-    update: administersPlacement,
-    // Nobody locks themselves out: their own account is changed by another administrator.
-    deactivate: (actor, user) => actor.id !== user.id && administersPlacement(actor, user),
-    resetPassword: (actor, user) => actor.id !== user.id && administersPlacement(actor, user),
-    resetTwoFactor: (actor, user) => actor.id !== user.id && administersPlacement(actor, user),
-  },
-);
+export const staffUserPolicy = definePolicy<
+  Placement & { id: string },
+  'read' | 'create' | 'update' | 'deactivate' | 'resetPassword' | 'resetTwoFactor'
+>('StaffUser', {
+  read: (actor, user) => actor.id === user.id || administersPlacement(actor, user),
+  create: administersPlacement,
+  update: administersPlacement,
+  // Nobody locks themselves out: their own account is changed by another administrator.
+  deactivate: (actor, user) => actor.id !== user.id && administersPlacement(actor, user),
+  resetPassword: (actor, user) => actor.id !== user.id && administersPlacement(actor, user),
+  resetTwoFactor: (actor, user) => actor.id !== user.id && administersPlacement(actor, user),
+});
 
 export const teamPolicy = definePolicy<Placement, 'read' | 'create' | 'update'>('Team', {
   read: (actor, team) => inOrganisation(actor, team.organisationId) || administersPlacement(actor, team),
@@ -44,4 +44,9 @@ export const organisationPolicy = definePolicy<{ id: string; councilId: string |
 export const securitySettingsPolicy = definePolicy<null, 'read' | 'update'>('SecuritySettings', {
   read: (actor) => hasRole(actor, 'admin') && actor.organisationKind === 'council',
   update: (actor) => hasRole(actor, 'admin') && actor.organisationKind === 'council',
+});
+
+/** The administration pages (accounts, teams, organisations) are for administrators alone. */
+export const administrationPolicy = definePolicy<null, 'open'>('Administration', {
+  open: (actor) => hasRole(actor, 'admin'),
 });

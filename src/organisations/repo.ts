@@ -226,9 +226,9 @@ function userQuery(db: Queryable) {
           .selectFrom('team_members')
           .innerJoin('teams', 'teams.id', 'team_members.team_id')
           .select(
-            sql<{ id: string; name: string }[]>`coalesce(json_agg(json_build_object('id', teams.id, 'name', teams.name) order by teams.name), '[]')`.as(
-              'teams',
-            ),
+            sql<
+              { id: string; name: string }[]
+            >`coalesce(json_agg(json_build_object('id', teams.id, 'name', teams.name) order by teams.name), '[]')`.as('teams'),
           )
           .whereRef('team_members.user_id', '=', 'staff_users.id')
           .as('teams'),

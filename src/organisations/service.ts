@@ -70,10 +70,20 @@ export function createOrganisationsService(db: Db) {
       return await requireOrganisation(actor, id);
     },
 
-    async addPartner(actor: Actor, councilId: string, input: PartnerInput) {
-      const council = await requireOrganisation(actor, councilId);
+    /** Partner agencies are added by the administrators of the council they work beside. */
+    async councilForNewPartner(actor: Actor) {
+      const council = actor.kind === 'staff' ? await repo.findOrganisation(db, actor.councilId) : undefined;
+      if (!council) throw new NotFound('organisation');
       organisationPolicy.authorize(actor, 'addPartner', council);
-      if (await repo.findOrganisation(db, input.code)) throw new Invalid([{ field: 'code', message: 'organisations.errors.codeTaken' }]);
+      return council;
+    },
+
+    async addPartner(actor: Actor, councilId: string, input: PartnerInput) {
+      const council = isUuid(councilId) ? await repo.findOrganisation(db, councilId) : undefined;
+      if (!council) throw new NotFound('organisation');
+      organisationPolicy.authorize(actor, 'addPartner', council);
+      if (await repo.findOrganisation(db, input.code))
+        throw new Invalid([{ field: 'code', message: 'organisations.errors.codeTaken' }]);
       return await db.transaction().execute(async (trx) => {
         const id = await repo.insertOrganisation(trx, { ...input, kind: 'partner', councilId: council.id });
         await recordAudit(trx, actor, {
@@ -136,7 +146,12 @@ export function createOrganisationsService(db: Db) {
     async updateTeam(actor: Actor, id: string, input: TeamEditInput & { active?: boolean }) {
       const team = await requireTeam(actor, id);
       teamPolicy.authorize(actor, 'update', team);
-      const after = { name: input.name, nameCy: input.nameCy ?? null, email: input.email ?? null, active: input.active ?? team.active };
+      const after = {
+        name: input.name,
+        nameCy: input.nameCy ?? null,
+        email: input.email ?? null,
+        active: input.active ?? team.active,
+      };
       await db.transaction().execute(async (trx) => {
         await repo.updateTeam(trx, id, after);
         await recordAudit(trx, actor, {
@@ -166,7 +181,11 @@ export function createOrganisationsService(db: Db) {
      */
     async createUser(actor: Actor, input: StaffUserInput, options: { password?: string; enforcePasswordRules?: boolean } = {}) {
       const organisation = await requireOrganisation(actor, input.organisationId);
-      staffUserPolicy.authorize(actor, 'create', { id: '', organisationId: organisation.id, organisationCouncilId: organisation.councilId });
+      staffUserPolicy.authorize(actor, 'create', {
+        id: '',
+        organisationId: organisation.id,
+        organisationCouncilId: organisation.councilId,
+      });
       const email = input.email.toLowerCase();
       if (await repo.emailTaken(db, email)) throw new Invalid([{ field: 'email', message: 'users.errors.emailTaken' }]);
       await checkTeams(organisation.id, input.teams);
@@ -191,7 +210,12 @@ export function createOrganisationsService(db: Db) {
           organisationId: organisation.id,
           recordType: 'staff_user',
           recordId: id,
-          changes: changesBetween({}, { name: input.name, email, roles: input.roles, teams: input.teams }, ['name', 'email', 'roles', 'teams']),
+          changes: changesBetween({}, { name: input.name, email, roles: input.roles, teams: input.teams }, [
+            'name',
+            'email',
+            'roles',
+            'teams',
+          ]),
         });
         return id;
       });
@@ -201,11 +225,16 @@ export function createOrganisationsService(db: Db) {
     async updateUser(actor: Actor, id: string, input: StaffUserInput) {
       const user = await requireUser(actor, id, 'update');
       const organisation = await requireOrganisation(actor, input.organisationId);
-      staffUserPolicy.authorize(actor, 'update', { id, organisationId: organisation.id, organisationCouncilId: organisation.councilId });
+      staffUserPolicy.authorize(actor, 'update', {
+        id,
+        organisationId: organisation.id,
+        organisationCouncilId: organisation.councilId,
+      });
       const email = input.email.toLowerCase();
       if (await repo.emailTaken(db, email, id)) throw new Invalid([{ field: 'email', message: 'users.errors.emailTaken' }]);
       await checkTeams(organisation.id, input.teams);
-      const losesAdmin = user.roles.includes('admin') && (!input.roles.includes('admin') || organisation.id !== user.organisationId);
+      const losesAdmin =
+        user.roles.includes('admin') && (!input.roles.includes('admin') || organisation.id !== user.organisationId);
       if (losesAdmin && actor.kind === 'staff' && actor.id === id) throw new Conflict('users.errors.cannotRemoveOwnAdmin');
       if (losesAdmin && user.active && (await repo.countOtherActiveAdmins(db, user.organisationId, id)) === 0) {
         throw new Conflict('users.errors.lastAdmin');
@@ -291,7 +320,10 @@ export function createOrganisationsService(db: Db) {
     async setTwoFactorRequired(actor: Actor, requiredFor: Role[]) {
       securitySettingsPolicy.authorize(actor, 'update', null);
       const current = await repo.roleSettings(db);
-      const before = [...current].filter(([, setting]) => setting.mfaRequired).map(([role]) => role).sort();
+      const before = [...current]
+        .filter(([, setting]) => setting.mfaRequired)
+        .map(([role]) => role)
+        .sort();
       await db.transaction().execute(async (trx) => {
         for (const role of ROLES) {
           await repo.setRoleMfaRequired(trx, role, requiredFor.includes(role));
@@ -319,4 +351,3 @@ function unionScope(actor: Exclude<Actor, { kind: 'system' }>): OrganisationScop
 function isUuid(value: string): boolean {
   return /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(value);
 }
-

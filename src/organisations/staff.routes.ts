@@ -4,6 +4,7 @@ import { ROLES, isRole, type StaffActor } from '../platform/actor.ts';
 import { Conflict, Invalid, type FieldError } from '../platform/errors.ts';
 import { pageErrors, parseForm } from '../platform/forms.ts';
 import { requireStaff, staffOf } from '../platform/http/authentication.ts';
+import { administrationPolicy } from './policy.ts';
 import { PartnerForm, SecuritySettingsForm, StaffUserForm, TeamEditForm, TeamForm } from './schemas.ts';
 import type { OrganisationsService, UserFilters } from './service.ts';
 
@@ -11,11 +12,23 @@ const view = (name: string) => `organisations/views/${name}.njk`;
 
 type Params = { id: string };
 
-export const organisationsStaffRoutes: FastifyPluginAsync<{ organisations: OrganisationsService }> = async (app, { organisations }) => {
+export const organisationsStaffRoutes: FastifyPluginAsync<{ organisations: OrganisationsService }> = async (
+  app,
+  { organisations },
+) => {
   app.addHook('preHandler', requireStaff());
+  app.addHook('preHandler', async (request) => {
+    if (request.staff) administrationPolicy.authorize(request.staff, 'open', null);
+  });
 
   /** Renders `template` again with the errors of a refused change (400), or rethrows. */
-  async function refused(request: FastifyRequest, reply: FastifyReply, error: unknown, template: string, data: Record<string, unknown>) {
+  async function refused(
+    request: FastifyRequest,
+    reply: FastifyReply,
+    error: unknown,
+    template: string,
+    data: Record<string, unknown>,
+  ) {
     let errors: FieldError[];
     if (error instanceof Invalid) errors = error.errors;
     else if (error instanceof Conflict) errors = [{ field: '', message: error.reason }];
@@ -24,7 +37,10 @@ export const organisationsStaffRoutes: FastifyPluginAsync<{ organisations: Organ
   }
 
   async function userFormData(actor: StaffActor, values: Record<string, unknown>) {
-    const [organisationList, teams] = await Promise.all([organisations.administeredOrganisations(actor), organisations.listTeams(actor)]);
+    const [organisationList, teams] = await Promise.all([
+      organisations.administeredOrganisations(actor),
+      organisations.listTeams(actor),
+    ]);
     return { values, organisationList, teams: teams.filter((team) => team.active), roles: ROLES };
   }
 
@@ -45,7 +61,12 @@ export const organisationsStaffRoutes: FastifyPluginAsync<{ organisations: Organ
       organisations.administeredOrganisations(actor),
     ]);
     const pageHref = (number: number) => {
-      const search = new URLSearchParams({ q: filters.q ?? '', role: filters.role ?? '', organisation: filters.organisationId ?? '', status: filters.status ?? '' });
+      const search = new URLSearchParams({
+        q: filters.q ?? '',
+        role: filters.role ?? '',
+        organisation: filters.organisationId ?? '',
+        status: filters.status ?? '',
+      });
       search.set('page', String(number));
       return `?${search.toString()}`;
     };
@@ -54,13 +75,21 @@ export const organisationsStaffRoutes: FastifyPluginAsync<{ organisations: Organ
 
   app.get('/staff/admin/users/new', async (request, reply) => {
     const actor = staffOf(request);
-    return reply.render(view('user-form'), await userFormData(actor, { organisationId: actor.organisationId, roles: [], teams: [] }));
+    return reply.render(
+      view('user-form'),
+      await userFormData(actor, { organisationId: actor.organisationId, roles: [], teams: [] }),
+    );
   });
 
   app.post('/staff/admin/users', async (request, reply) => {
     const actor = staffOf(request);
     const form = parseForm(StaffUserForm, request.body);
-    if (!form.ok) return reply.render(view('user-form'), { ...(await userFormData(actor, form.values)), errors: pageErrors(request.t, form.errors) }, 400);
+    if (!form.ok)
+      return reply.render(
+        view('user-form'),
+        { ...(await userFormData(actor, form.values)), errors: pageErrors(request.t, form.errors) },
+        400,
+      );
     try {
       const created = await organisations.createUser(actor, form.value);
       request.session.set('temporaryPassword', { userId: created.id, password: created.temporaryPassword });
@@ -92,7 +121,11 @@ export const organisationsStaffRoutes: FastifyPluginAsync<{ organisations: Organ
     const user = await organisations.getUser(actor, request.params.id);
     const form = parseForm(StaffUserForm, request.body);
     if (!form.ok) {
-      return reply.render(view('user-form'), { ...(await userFormData(actor, form.values)), user, errors: pageErrors(request.t, form.errors) }, 400);
+      return reply.render(
+        view('user-form'),
+        { ...(await userFormData(actor, form.values)), user, errors: pageErrors(request.t, form.errors) },
+        400,
+      );
     }
     try {
       await organisations.updateUser(actor, user.id, form.value);
@@ -105,9 +138,18 @@ export const organisationsStaffRoutes: FastifyPluginAsync<{ organisations: Organ
 
   // Actions that need a second look: a confirmation page, then the change.
   const confirmedActions = {
-    deactivate: { run: (actor: StaffActor, id: string) => organisations.setUserActive(actor, id, false), done: 'users.deactivated' },
-    reactivate: { run: (actor: StaffActor, id: string) => organisations.setUserActive(actor, id, true), done: 'users.reactivated' },
-    'reset-two-factor': { run: (actor: StaffActor, id: string) => organisations.resetTwoFactor(actor, id), done: 'users.twoFactorReset' },
+    deactivate: {
+      run: (actor: StaffActor, id: string) => organisations.setUserActive(actor, id, false),
+      done: 'users.deactivated',
+    },
+    reactivate: {
+      run: (actor: StaffActor, id: string) => organisations.setUserActive(actor, id, true),
+      done: 'users.reactivated',
+    },
+    'reset-two-factor': {
+      run: (actor: StaffActor, id: string) => organisations.resetTwoFactor(actor, id),
+      done: 'users.twoFactorReset',
+    },
     'reset-password': {
       run: async (actor: StaffActor, id: string, request: FastifyRequest) => {
         const password = await organisations.resetPassword(actor, id);
@@ -156,7 +198,12 @@ export const organisationsStaffRoutes: FastifyPluginAsync<{ organisations: Organ
   app.post('/staff/admin/teams', async (request, reply) => {
     const actor = staffOf(request);
     const form = parseForm(TeamForm, request.body);
-    if (!form.ok) return reply.render(view('team-form'), { ...(await teamFormData(actor, form.values)), errors: pageErrors(request.t, form.errors) }, 400);
+    if (!form.ok)
+      return reply.render(
+        view('team-form'),
+        { ...(await teamFormData(actor, form.values)), errors: pageErrors(request.t, form.errors) },
+        400,
+      );
     try {
       await organisations.createTeam(actor, form.value);
     } catch (error) {
@@ -178,7 +225,14 @@ export const organisationsStaffRoutes: FastifyPluginAsync<{ organisations: Organ
     const form = parseForm(TeamEditForm, request.body);
     const active = (request.body as Record<string, unknown>).active !== 'no';
     if (!form.ok) {
-      return reply.render(view('team-form'), { ...(await teamFormData(actor, { ...form.values, active: active ? 'yes' : 'no' }, team)), errors: pageErrors(request.t, form.errors) }, 400);
+      return reply.render(
+        view('team-form'),
+        {
+          ...(await teamFormData(actor, { ...form.values, active: active ? 'yes' : 'no' }, team)),
+          errors: pageErrors(request.t, form.errors),
+        },
+        400,
+      );
     }
     await organisations.updateTeam(actor, team.id, { ...form.value, active });
     request.session.set('flash', 'teams.updated');
@@ -194,13 +248,15 @@ export const organisationsStaffRoutes: FastifyPluginAsync<{ organisations: Organ
   });
 
   app.get('/staff/admin/organisations/new', async (request, reply) => {
+    await organisations.councilForNewPartner(staffOf(request));
     return reply.render(view('organisation-form'), { values: {} });
   });
 
   app.post('/staff/admin/organisations', async (request, reply) => {
     const actor = staffOf(request);
     const form = parseForm(PartnerForm, request.body);
-    if (!form.ok) return reply.render(view('organisation-form'), { values: form.values, errors: pageErrors(request.t, form.errors) }, 400);
+    if (!form.ok)
+      return reply.render(view('organisation-form'), { values: form.values, errors: pageErrors(request.t, form.errors) }, 400);
     try {
       await organisations.addPartner(actor, actor.councilId, form.value);
     } catch (error) {
@@ -220,7 +276,11 @@ export const organisationsStaffRoutes: FastifyPluginAsync<{ organisations: Organ
     const organisation = await organisations.getOrganisation(actor, request.params.id);
     const form = parseForm(PartnerForm, { ...(request.body as object), code: organisation.code });
     if (!form.ok) {
-      return reply.render(view('organisation-form'), { values: form.values, organisation, errors: pageErrors(request.t, form.errors) }, 400);
+      return reply.render(
+        view('organisation-form'),
+        { values: form.values, organisation, errors: pageErrors(request.t, form.errors) },
+        400,
+      );
     }
     await organisations.updateOrganisation(actor, organisation.id, form.value);
     request.session.set('flash', 'organisations.updated');

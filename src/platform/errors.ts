@@ -45,12 +45,7 @@ export class Conflict extends Error {
 export type DomainError = NotFound | NotAllowed | Invalid | Conflict;
 
 export function isDomainError(error: unknown): error is DomainError {
-  return (
-    error instanceof NotFound ||
-    error instanceof NotAllowed ||
-    error instanceof Invalid ||
-    error instanceof Conflict
-  );
+  return error instanceof NotFound || error instanceof NotAllowed || error instanceof Invalid || error instanceof Conflict;
 }
 
 /**

@@ -1,15 +1,7 @@
 // Reading a submitted HTML form against a TypeBox schema. Each field's schema names the i18n
 // key of each way it can be wrong (`errorMessages: { minLength: 'users.errors.nameMissing' }`),
 // so the GOV.UK error summary says exactly what to fix, in the reader's language.
-import {
-  FormatRegistry,
-  OptionalKind,
-  Type,
-  type Static,
-  type TObject,
-  type TSchema,
-  type TString,
-} from '@sinclair/typebox';
+import { FormatRegistry, OptionalKind, Type, type Static, type TObject, type TSchema, type TString } from '@sinclair/typebox';
 import { Value, ValueErrorType } from '@sinclair/typebox/value';
 import type { FieldError } from './errors.ts';
 
@@ -42,7 +34,12 @@ export function emailAddress(messages: { missing: string; format: string }): TSt
 
 /** A password: taken exactly as typed, spaces included. */
 export function password(missing: string): TString {
-  return Type.String({ minLength: 1, maxLength: 1024, keepWhitespace: true, errorMessages: { minLength: missing, maxLength: missing } });
+  return Type.String({
+    minLength: 1,
+    maxLength: 1024,
+    keepWhitespace: true,
+    errorMessages: { minLength: missing, maxLength: missing },
+  });
 }
 
 /** One of a fixed set (radios, a select). */
@@ -55,15 +52,13 @@ export function choice<V extends string>(values: readonly V[], missing: string) 
 
 /** Several of a fixed set (checkboxes): at least one. */
 export function choices<V extends string>(values: readonly V[], missing: string) {
-  return Type.Array(
-    Type.Union(values.map((value) => Type.Literal(value))),
-    { minItems: 1, errorMessages: { minItems: missing, enum: missing } },
-  );
+  return Type.Array(Type.Union(values.map((value) => Type.Literal(value))), {
+    minItems: 1,
+    errorMessages: { minItems: missing, enum: missing },
+  });
 }
 
-export type FormResult<T> =
-  | { ok: true; value: T }
-  | { ok: false; errors: FieldError[]; values: Record<string, unknown> };
+export type FormResult<T> = { ok: true; value: T } | { ok: false; errors: FieldError[]; values: Record<string, unknown> };
 
 /**
  * Trims every field, drops empty optional ones, turns a single checkbox into a list, checks
@@ -140,9 +135,15 @@ export interface PageErrors {
   byField: Record<string, { text: string }>;
 }
 
-export function pageErrors(t: (key: string, params?: Record<string, string | number | undefined>) => string, errors: FieldError[]): PageErrors {
+export function pageErrors(
+  t: (key: string, params?: Record<string, string | number | undefined>) => string,
+  errors: FieldError[],
+): PageErrors {
   // An error about the whole record (field '') is listed without a link.
-  const list = errors.map((error) => ({ text: t(error.message, error.params), ...(error.field ? { href: `#${error.field}` } : {}) }));
+  const list = errors.map((error) => ({
+    text: t(error.message, error.params),
+    ...(error.field ? { href: `#${error.field}` } : {}),
+  }));
   const byField = Object.fromEntries(errors.map((error) => [error.field, { text: t(error.message, error.params) }]));
   return { list, byField };
 }

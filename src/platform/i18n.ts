@@ -43,9 +43,7 @@ export function createTranslator(all: Record<Language, Messages>, language: Lang
       message = message[plurals.select(count)] ?? message.other;
     }
     if (typeof message !== 'string') return `[missing: ${key}]`;
-    return message.replace(/\{(\w+)\}/g, (whole, name: string) =>
-      params[name] === undefined ? whole : String(params[name]),
-    );
+    return message.replace(/\{(\w+)\}/g, (whole, name: string) => (params[name] === undefined ? whole : String(params[name])));
   };
 }
 

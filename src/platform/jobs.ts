@@ -19,7 +19,11 @@ export async function startJobs(
   log: { error(object: unknown, message: string): void },
 ): Promise<Jobs> {
   const boss = new PgBoss({ connectionString, schema: 'pgboss', max: 4, application_name: 'onedoor-jobs' });
-  boss.on('error', (error) => log.error({ err: error }, 'background jobs: error'));
+  // Once stopping, PostgreSQL closing pg-boss's last connections is expected, not an error.
+  let stopping = false;
+  boss.on('error', (error) => {
+    if (!stopping) log.error({ err: error }, 'background jobs: error');
+  });
   await boss.start();
   for (const job of scheduled) {
     await boss.createQueue(job.name);
@@ -30,6 +34,7 @@ export async function startJobs(
   }
   return {
     async stop() {
+      stopping = true;
       await boss.stop({ graceful: true, timeout: 10_000, wait: true });
     },
   };

@@ -28,8 +28,7 @@ export function definePolicy<R, A extends string>(resource: string, rules: Recor
 
 export const hasRole = (actor: StaffActor, ...roles: Role[]): boolean => roles.some((role) => actor.roles.includes(role));
 
-export const inOrganisation = (actor: StaffActor, organisationId: string): boolean =>
-  actor.organisationId === organisationId;
+export const inOrganisation = (actor: StaffActor, organisationId: string): boolean => actor.organisationId === organisationId;
 
 /**
  * Administrators run their own organisation; a council's administrators also onboard the
@@ -46,7 +45,5 @@ export type { OrganisationScope };
 export function administrationScope(actor: Actor): OrganisationScope | 'all' {
   if (actor.kind === 'system') return 'all';
   if (!hasRole(actor, 'admin')) return { organisationIds: [] };
-  return actor.organisationKind === 'council'
-    ? { councilId: actor.organisationId }
-    : { organisationIds: [actor.organisationId] };
+  return actor.organisationKind === 'council' ? { councilId: actor.organisationId } : { organisationIds: [actor.organisationId] };
 }

@@ -23,6 +23,9 @@ export async function countHit(db: Queryable, key: string, windowMs: number): Pr
 }
 
 export async function purgeExpiredCounters(db: Queryable): Promise<number> {
-  const result = await db.deleteFrom('rate_limit_counters').where('window_ends_at', '<', sql<Date>`now()`).executeTakeFirst();
+  const result = await db
+    .deleteFrom('rate_limit_counters')
+    .where('window_ends_at', '<', sql<Date>`now()`)
+    .executeTakeFirst();
   return Number(result.numDeletedRows);
 }

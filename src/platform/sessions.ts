@@ -43,9 +43,7 @@ export class PostgresSessionStore {
     const now = Date.now();
     session.startedAt ??= now;
     session.lastSeenAt ??= now;
-    const expiresAt = new Date(
-      Math.min(session.lastSeenAt + this.timeouts.idleMs, session.startedAt + this.timeouts.absoluteMs),
-    );
+    const expiresAt = new Date(Math.min(session.lastSeenAt + this.timeouts.idleMs, session.startedAt + this.timeouts.absoluteMs));
     const row = {
       id: sessionKey(sessionId),
       user_id: typeof session.userId === 'string' ? session.userId : null,
@@ -83,6 +81,9 @@ export async function endSessionsOf(db: Queryable, userId: string): Promise<numb
 }
 
 export async function purgeExpiredSessions(db: Queryable): Promise<number> {
-  const result = await db.deleteFrom('sessions').where('expires_at', '<=', sql<Date>`now()`).executeTakeFirst();
+  const result = await db
+    .deleteFrom('sessions')
+    .where('expires_at', '<=', sql<Date>`now()`)
+    .executeTakeFirst();
   return Number(result.numDeletedRows);
 }

@@ -46,7 +46,8 @@ export async function recordAudit(db: Queryable, actor: Actor | null, entry: Aud
       organisation_id: entry.organisationId,
       actor_type: actor === null ? 'anonymous' : actor.kind,
       actor_id: actor?.kind === 'staff' ? actor.id : (entry.subject?.id ?? null),
-      actor_label: actor?.kind === 'staff' ? actor.email : actor?.kind === 'system' ? actor.label : (entry.subject?.label ?? null),
+      actor_label:
+        actor?.kind === 'staff' ? actor.email : actor?.kind === 'system' ? actor.label : (entry.subject?.label ?? null),
       action: entry.action,
       record_type: entry.recordType ?? null,
       record_id: entry.recordId ?? null,
@@ -97,34 +98,45 @@ export async function searchAudit(
   before?: string,
   pageSize = 50,
 ): Promise<AuditPage> {
-  let query = db
-    .selectFrom('audit_events')
-    .select([
-      'id',
-      'occurred_at',
-      'organisation_id',
-      'actor_type',
-      'actor_label',
-      'action',
-      'record_type',
-      'record_id',
-      sql<string | null>`host(ip)`.as('ip'),
-      'changes',
-      'details',
-    ]);
+  let query = db.selectFrom('audit_events').select([
+    'id',
+    'occurred_at',
+    'organisation_id',
+    'actor_type',
+    'actor_label',
+    'action',
+    'record_type',
+    'record_id',
+    sql<string | null>`host(ip)`.as('ip'),
+    'changes',
+    'details',
+    // For the cursor: the time to the microsecond (a JavaScript Date keeps only milliseconds).
+    sql<string>`to_char(occurred_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')`.as('exact_time'),
+  ]);
 
   query = query.where(organisationScopeCondition(scope, 'organisation_id', { includeUnassigned: true }));
+  // An action by its beginning ("user." finds every change to accounts); a person by part of
+  // their name or email address; a record by its exact id.
+  if (filters.action) query = query.where('action', 'like', `${escapeLike(filters.action)}%`);
+  if (filters.actor) query = query.where('actor_label', 'ilike', `%${escapeLike(filters.actor)}%`);
+  if (filters.recordId) query = query.where('record_id', '=', filters.recordId);
   // Dates are days in Europe/London, where the council works.
-  if (filters.from) query = query.where('occurred_at', '>=', sql<Date>`${filters.from}::date::timestamp at time zone 'Europe/London'`);
-  if (filters.to) query = query.where('occurred_at', '<', sql<Date>`(${filters.to}::date + 1)::timestamp at time zone 'Europe/London'`);
+  if (filters.from)
+    query = query.where('occurred_at', '>=', sql<Date>`${filters.from}::date::timestamp at time zone 'Europe/London'`);
+  if (filters.to)
+    query = query.where('occurred_at', '<', sql<Date>`(${filters.to}::date + 1)::timestamp at time zone 'Europe/London'`);
   const cursor = before ? decodeCursor(before) : undefined;
   if (cursor) {
     query = query.where(({ eb, refTuple, tuple }) =>
-      eb(refTuple('occurred_at', 'id'), '<', tuple(cursor.occurredAt, cursor.id)),
+      eb(refTuple('occurred_at', 'id'), '<', tuple(sql<Date>`${cursor.occurredAt}::timestamptz`, cursor.id)),
     );
   }
 
-  const rows = await query.orderBy('occurred_at', 'desc').orderBy('id', 'desc').limit(pageSize + 1).execute();
+  const rows = await query
+    .orderBy('occurred_at', 'desc')
+    .orderBy('id', 'desc')
+    .limit(pageSize + 1)
+    .execute();
   const events = rows.slice(0, pageSize).map((row) => ({
     id: row.id,
     occurredAt: row.occurred_at,
@@ -138,20 +150,20 @@ export async function searchAudit(
     changes: row.changes as Changes | null,
     details: row.details as Record<string, unknown> | null,
   }));
-  const last = events.at(-1);
-  return { events, next: rows.length > pageSize && last ? encodeCursor(last.occurredAt, last.id) : null };
+  const last = rows[events.length - 1];
+  return { events, next: rows.length > pageSize && last ? encodeCursor(last.exact_time, last.id) : null };
 }
 
 function escapeLike(text: string): string {
   return text.replace(/[\\%_]/g, (character) => `\\${character}`);
 }
 
-function encodeCursor(occurredAt: Date, id: number): string {
-  return Buffer.from(`${occurredAt.toISOString()}|${id}`).toString('base64url');
+function encodeCursor(exactTime: string, id: number): string {
+  return Buffer.from(`${exactTime}|${id}`).toString('base64url');
 }
 
-function decodeCursor(cursor: string): { occurredAt: Date; id: number } | undefined {
+function decodeCursor(cursor: string): { occurredAt: string; id: number } | undefined {
   const [time, id] = Buffer.from(cursor, 'base64url').toString().split('|');
-  const occurredAt = new Date(time ?? '');
-  return Number.isNaN(occurredAt.getTime()) || !/^\d+$/.test(id ?? '') ? undefined : { occurredAt, id: Number(id) };
+  const valid = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{6}Z$/.test(time ?? '') && !Number.isNaN(new Date(time ?? '').getTime());
+  return !valid || !/^\d+$/.test(id ?? '') ? undefined : { occurredAt: time!, id: Number(id) };
 }

@@ -3,7 +3,11 @@ import { Type, type Static } from '@sinclair/typebox';
 import { optionalText, password } from '../forms.ts';
 
 export const SignInForm = Type.Object({
-  email: Type.String({ minLength: 1, maxLength: 320, errorMessages: { minLength: 'signIn.errors.emailMissing', maxLength: 'signIn.errors.refused' } }),
+  email: Type.String({
+    minLength: 1,
+    maxLength: 320,
+    errorMessages: { minLength: 'signIn.errors.emailMissing', maxLength: 'signIn.errors.refused' },
+  }),
   password: password('signIn.errors.passwordMissing'),
   returnTo: optionalText('errors.invalid', 2000),
 });

@@ -74,7 +74,15 @@ export function createAuthService(db: Db) {
     },
 
     /** The second step, after a right password, for someone with an authenticator app. */
-    async verifySecondFactor({ userId, code, ip }: { userId: string; code: string; ip: string }): Promise<'ok' | 'wrong' | { locked: number }> {
+    async verifySecondFactor({
+      userId,
+      code,
+      ip,
+    }: {
+      userId: string;
+      code: string;
+      ip: string;
+    }): Promise<'ok' | 'wrong' | { locked: number }> {
       const user = await repo.findCredentials(db, userId);
       if (!user || !user.active || !user.twoFactorSecret) return 'wrong';
       const subject = { id: user.id, label: user.email };
@@ -120,7 +128,12 @@ export function createAuthService(db: Db) {
     },
 
     async signedOut(actor: StaffActor): Promise<void> {
-      await recordAudit(db, actor, { action: 'sign_out', organisationId: actor.organisationId, recordType: 'staff_user', recordId: actor.id });
+      await recordAudit(db, actor, {
+        action: 'sign_out',
+        organisationId: actor.organisationId,
+        recordType: 'staff_user',
+        recordId: actor.id,
+      });
     },
 
     /** Changes one's own password; other sessions end, the current one (`sessionId`) stays. */

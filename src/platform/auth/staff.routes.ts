@@ -27,11 +27,20 @@ export const staffAuthRoutes: FastifyPluginAsync<{ auth: AuthService }> = async 
     const values = { email, returnTo };
     switch (result.kind) {
       case 'refused':
-        return reply.render(view('sign-in'), { values, errors: pageErrors(request.t, [{ field: 'email', message: 'signIn.errors.refused' }]) }, 400);
+        return reply.render(
+          view('sign-in'),
+          { values, errors: pageErrors(request.t, [{ field: 'email', message: 'signIn.errors.refused' }]) },
+          400,
+        );
       case 'locked':
         return reply.render(
           view('sign-in'),
-          { values, errors: pageErrors(request.t, [{ field: 'email', message: 'signIn.errors.locked', params: { minutes: result.minutes } }]) },
+          {
+            values,
+            errors: pageErrors(request.t, [
+              { field: 'email', message: 'signIn.errors.locked', params: { minutes: result.minutes } },
+            ]),
+          },
           429,
         );
       case 'secondFactorNeeded':
@@ -94,25 +103,33 @@ export const staffAuthRoutes: FastifyPluginAsync<{ auth: AuthService }> = async 
     return reply.render(view('change-password'), { forced: request.staffGate === 'changePassword' });
   });
 
-  app.post('/staff/change-password', { preHandler: requireStaff('changePassword'), config: { rateLimit: SIGN_IN_LIMIT } }, async (request, reply) => {
-    const forced = request.staffGate === 'changePassword';
-    const form = parseForm(ChangePasswordForm, request.body);
-    const errors = form.ok ? [] : [...form.errors];
-    if (form.ok && form.value.newPassword !== form.value.confirmPassword) {
-      errors.push({ field: 'confirmPassword', message: 'passwords.errors.confirmDifferent' });
-    }
-    if (form.ok && errors.length === 0) {
-      try {
-        await auth.changePassword(staffOf(request), { current: form.value.currentPassword, next: form.value.newPassword }, request.session.sessionId);
-        request.session.set('flash', 'passwords.changed');
-        return reply.redirect(forced ? '/staff' : '/staff/account', 303);
-      } catch (error) {
-        if (!(error instanceof Invalid)) throw error;
-        errors.push(...error.errors);
+  app.post(
+    '/staff/change-password',
+    { preHandler: requireStaff('changePassword'), config: { rateLimit: SIGN_IN_LIMIT } },
+    async (request, reply) => {
+      const forced = request.staffGate === 'changePassword';
+      const form = parseForm(ChangePasswordForm, request.body);
+      const errors = form.ok ? [] : [...form.errors];
+      if (form.ok && form.value.newPassword !== form.value.confirmPassword) {
+        errors.push({ field: 'confirmPassword', message: 'passwords.errors.confirmDifferent' });
       }
-    }
-    return reply.render(view('change-password'), { forced, errors: pageErrors(request.t, errors) }, 400);
-  });
+      if (form.ok && errors.length === 0) {
+        try {
+          await auth.changePassword(
+            staffOf(request),
+            { current: form.value.currentPassword, next: form.value.newPassword },
+            request.session.sessionId,
+          );
+          request.session.set('flash', 'passwords.changed');
+          return reply.redirect(forced ? '/staff' : '/staff/account', 303);
+        } catch (error) {
+          if (!(error instanceof Invalid)) throw error;
+          errors.push(...error.errors);
+        }
+      }
+      return reply.render(view('change-password'), { forced, errors: pageErrors(request.t, errors) }, 400);
+    },
+  );
 
   // One's own account and second factor.
 
@@ -130,21 +147,25 @@ export const staffAuthRoutes: FastifyPluginAsync<{ auth: AuthService }> = async 
     return reply.render(view('two-factor'), { setUp, required: status.required });
   });
 
-  app.post('/staff/account/two-factor', { preHandler: requireStaff('setUpTwoFactor'), config: { rateLimit: SIGN_IN_LIMIT } }, async (request, reply) => {
-    const actor = staffOf(request);
-    const secret = request.session.get('twoFactorSecret');
-    if (!secret) return reply.redirect('/staff/account/two-factor', 303);
-    const form = parseForm(SecondFactorForm, request.body);
-    if (form.ok && (await auth.confirmTwoFactorSetUp(actor, secret, form.value.code))) {
-      request.session.set('twoFactorSecret', undefined);
-      request.session.set('flash', 'twoFactor.enabled');
-      return reply.redirect(request.staffGate === 'setUpTwoFactor' ? '/staff' : '/staff/account', 303);
-    }
-    const errors = form.ok ? [{ field: 'code', message: 'signIn.errors.codeWrong' }] : form.errors;
-    const status = await auth.twoFactorStatus(actor);
-    const setUp = await auth.startTwoFactorSetUp(actor, secret);
-    return reply.render(view('two-factor'), { setUp, required: status.required, errors: pageErrors(request.t, errors) }, 400);
-  });
+  app.post(
+    '/staff/account/two-factor',
+    { preHandler: requireStaff('setUpTwoFactor'), config: { rateLimit: SIGN_IN_LIMIT } },
+    async (request, reply) => {
+      const actor = staffOf(request);
+      const secret = request.session.get('twoFactorSecret');
+      if (!secret) return reply.redirect('/staff/account/two-factor', 303);
+      const form = parseForm(SecondFactorForm, request.body);
+      if (form.ok && (await auth.confirmTwoFactorSetUp(actor, secret, form.value.code))) {
+        request.session.set('twoFactorSecret', undefined);
+        request.session.set('flash', 'twoFactor.enabled');
+        return reply.redirect(request.staffGate === 'setUpTwoFactor' ? '/staff' : '/staff/account', 303);
+      }
+      const errors = form.ok ? [{ field: 'code', message: 'signIn.errors.codeWrong' }] : form.errors;
+      const status = await auth.twoFactorStatus(actor);
+      const setUp = await auth.startTwoFactorSetUp(actor, secret);
+      return reply.render(view('two-factor'), { setUp, required: status.required, errors: pageErrors(request.t, errors) }, 400);
+    },
+  );
 
   app.post('/staff/account/two-factor/turn-off', { preHandler: requireStaff() }, async (request, reply) => {
     const turnedOff = await auth.turnOffTwoFactor(staffOf(request));

@@ -76,12 +76,19 @@ export function setUpErrorHandling(app: FastifyInstance): void {
         ...(status < 500 && !(error instanceof NotAllowed) ? { detail: (error as Error).message } : {}),
       });
     }
-    if (!request.t) return reply.code(status).type('text/plain').send(titles[type] ?? 'Error');
+    if (!request.t)
+      return reply
+        .code(status)
+        .type('text/plain')
+        .send(titles[type] ?? 'Error');
     try {
       return await reply.render('errors/error.njk', { page, requestId: request.id, retryAfter }, status);
     } catch (renderError) {
       request.log.error({ err: renderError }, 'could not render the error page');
-      return reply.code(status).type('text/plain').send(titles[type] ?? 'Error');
+      return reply
+        .code(status)
+        .type('text/plain')
+        .send(titles[type] ?? 'Error');
     }
   });
 }

@@ -1,7 +1,15 @@
 // The reader's language: chosen with ?lang=cy (from the language switcher), remembered in a
 // cookie, English otherwise. Every request gets a translator for it.
 import type { FastifyInstance } from 'fastify';
-import { createTranslator, DEFAULT_LANGUAGE, isLanguage, LANGUAGES, loadMessages, type Language, type Translate } from '../i18n.ts';
+import {
+  createTranslator,
+  DEFAULT_LANGUAGE,
+  isLanguage,
+  LANGUAGES,
+  loadMessages,
+  type Language,
+  type Translate,
+} from '../i18n.ts';
 
 export const LANGUAGE_COOKIE = 'onedoor_language';
 

@@ -23,9 +23,7 @@ export function setUpMetrics(app: FastifyInstance, token: string | undefined): v
   });
 
   app.get('/metrics', { logLevel: 'warn' }, async (request, reply) => {
-    const allowed = token
-      ? safeEqual(request.headers.authorization ?? '', `Bearer ${token}`)
-      : LOOPBACK.has(request.ip); // the real client behind a trusted proxy
+    const allowed = token ? safeEqual(request.headers.authorization ?? '', `Bearer ${token}`) : LOOPBACK.has(request.ip); // the real client behind a trusted proxy
     if (!allowed) return reply.code(404).type('text/plain').send('Not found');
     return reply.type(registry.contentType).send(await registry.metrics());
   });

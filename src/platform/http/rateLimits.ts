@@ -10,7 +10,10 @@ export async function setUpRateLimits(app: FastifyInstance, countHit: CountHit):
   class PostgresStore {
     constructor(private readonly prefix = 'global') {}
     incr(key: string, callback: (error: Error | null, hit?: Hit) => void, timeWindow: number) {
-      countHit(`${this.prefix}:${key}`, timeWindow).then((hit) => callback(null, hit), (error: Error) => callback(error));
+      countHit(`${this.prefix}:${key}`, timeWindow).then(
+        (hit) => callback(null, hit),
+        (error: Error) => callback(error),
+      );
     }
     child(routeOptions: { routeInfo?: { method?: string; url?: string } }) {
       return new PostgresStore(`${routeOptions.routeInfo?.method ?? ''} ${routeOptions.routeInfo?.url ?? ''}`);

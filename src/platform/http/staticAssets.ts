@@ -4,16 +4,19 @@ import fastifyStatic from '@fastify/static';
 import type { FastifyInstance } from 'fastify';
 import path from 'node:path';
 
-export async function setUpStaticAssets(app: FastifyInstance, directories: { built: string; projectRoot: string }): Promise<void> {
+export async function setUpStaticAssets(
+  app: FastifyInstance,
+  directories: { built: string; projectRoot: string },
+): Promise<void> {
   await app.register(fastifyStatic, {
     root: directories.built,
     prefix: '/assets/',
     wildcard: true,
     index: false,
     cacheControl: false,
-    setHeaders(reply, file) {
+    setHeaders(response, file) {
       const fingerprinted = /-[0-9a-f]{12}\.[a-z]+$/.test(file);
-      reply.header('Cache-Control', fingerprinted ? 'public, max-age=31536000, immutable' : 'no-cache');
+      response.setHeader('Cache-Control', fingerprinted ? 'public, max-age=31536000, immutable' : 'no-cache');
     },
   });
   await app.register(fastifyStatic, {

@@ -76,7 +76,10 @@ async function pageData(request: FastifyRequest, reply: FastifyReply, settings: 
     timeStyle: 'short',
     timeZone: 'Europe/London',
   });
-  const dayFormat = new Intl.DateTimeFormat(language === 'cy' ? 'cy-GB' : 'en-GB', { dateStyle: 'long', timeZone: 'Europe/London' });
+  const dayFormat = new Intl.DateTimeFormat(language === 'cy' ? 'cy-GB' : 'en-GB', {
+    dateStyle: 'long',
+    timeZone: 'Europe/London',
+  });
   return {
     t,
     language,
