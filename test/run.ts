@@ -64,7 +64,16 @@ async function main(): Promise<number> {
     return await new Promise<number>((resolve) => {
       const child = spawn(
         process.execPath,
-        ['--import', 'tsx', '--test', `--test-concurrency=${concurrency}`, '--test-reporter=spec', ...files],
+        // A test that hangs fails after five minutes instead of holding up the whole run.
+        [
+          '--import',
+          'tsx',
+          '--test',
+          `--test-concurrency=${concurrency}`,
+          '--test-timeout=300000',
+          '--test-reporter=spec',
+          ...files,
+        ],
         {
           cwd: PROJECT_ROOT,
           stdio: 'inherit',
@@ -76,10 +85,20 @@ async function main(): Promise<number> {
           },
         },
       );
-      child.on('exit', (code, signal) => resolve(code ?? (signal ? 1 : 0)));
+      // Interrupted (Ctrl+C, CI's time limit): stop the tests, then clean up below.
+      const interrupt = () => child.kill('SIGTERM');
+      process.once('SIGINT', interrupt);
+      process.once('SIGTERM', interrupt);
+      child.on('exit', (code, signal) => {
+        process.removeListener('SIGINT', interrupt);
+        process.removeListener('SIGTERM', interrupt);
+        resolve(code ?? (signal ? 1 : 0));
+      });
     });
   } finally {
-    await dropRunDatabases(adminUrl).catch((error: unknown) => console.error(`# could not clean up: ${(error as Error).message}`));
+    await dropRunDatabases(adminUrl).catch((error: unknown) =>
+      console.error(`# could not clean up: ${(error as Error).message}`),
+    );
     await embedded?.stop();
     if (dataDir) fs.rmSync(dataDir, { recursive: true, force: true });
   }

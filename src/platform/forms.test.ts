@@ -1,0 +1,137 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { Type } from '@sinclair/typebox';
+import { choice, choices, emailAddress, optionalText, pageErrors, parseForm, password, requiredText } from './forms.ts';
+
+// A small form with one field of each kind, in the order a person fills it in.
+const ExampleForm = Type.Object({
+  name: requiredText({ missing: 'example.nameMissing', tooLong: 'example.nameTooLong' }, 20),
+  nickname: optionalText('example.nicknameTooLong', 10),
+  email: emailAddress({ missing: 'example.emailMissing', format: 'example.emailFormat' }),
+  password: password('example.passwordMissing'),
+  contact: choice(['phone', 'post'] as const, 'example.contactMissing'),
+  services: choices(['bins', 'parking', 'planning'] as const, 'example.servicesMissing'),
+});
+
+const complete = {
+  name: 'Ann Jones',
+  email: 'ann@example.gov.uk',
+  password: 'kettle lantern',
+  contact: 'phone',
+  services: ['bins', 'parking'],
+};
+
+function errorsOf(body: Record<string, unknown>) {
+  const result = parseForm(ExampleForm, body);
+  assert.equal(result.ok, false, 'the form should have been refused');
+  return result.ok ? [] : result.errors;
+}
+
+describe('reading a submitted form', () => {
+  it('trims what was typed', () => {
+    const result = parseForm(ExampleForm, { ...complete, name: '  Ann Jones \n', email: ' ann@example.gov.uk ' });
+    assert.ok(result.ok);
+    assert.equal(result.value.name, 'Ann Jones');
+    assert.equal(result.value.email, 'ann@example.gov.uk');
+  });
+
+  it('drops an optional field left empty rather than keeping an empty string', () => {
+    const result = parseForm(ExampleForm, { ...complete, nickname: '   ' });
+    assert.ok(result.ok);
+    assert.equal('nickname' in result.value, false);
+
+    const given = parseForm(ExampleForm, { ...complete, nickname: ' Annie ' });
+    assert.ok(given.ok);
+    assert.equal(given.value.nickname, 'Annie');
+  });
+
+  it('turns a single ticked checkbox into a list of one', () => {
+    const result = parseForm(ExampleForm, { ...complete, services: 'planning' });
+    assert.ok(result.ok);
+    assert.deepEqual(result.value.services, ['planning']);
+  });
+
+  it('keeps a password exactly as typed, spaces and all', () => {
+    const result = parseForm(ExampleForm, { ...complete, password: '  two  spaces  ' });
+    assert.ok(result.ok);
+    assert.equal(result.value.password, '  two  spaces  ');
+  });
+
+  it('takes the first value when a single field arrives twice', () => {
+    const result = parseForm(ExampleForm, { ...complete, name: ['Ann Jones', 'Someone Else'] });
+    assert.ok(result.ok);
+    assert.equal(result.value.name, 'Ann Jones');
+  });
+
+  it('reports the first problem of each field, in the order of the form, with the schema’s message key', () => {
+    const errors = errorsOf({ services: [], contact: '', password: '', email: '', name: '   ' });
+    assert.deepEqual(errors, [
+      { field: 'name', message: 'example.nameMissing' },
+      { field: 'email', message: 'example.emailMissing' },
+      { field: 'password', message: 'example.passwordMissing' },
+      { field: 'contact', message: 'example.contactMissing' },
+      { field: 'services', message: 'example.servicesMissing' },
+    ]);
+  });
+
+  it('says which rule a field broke', () => {
+    const errors = errorsOf({ ...complete, name: 'x'.repeat(21), nickname: 'x'.repeat(11), email: 'ann at example' });
+    assert.deepEqual(errors, [
+      { field: 'name', message: 'example.nameTooLong' },
+      { field: 'nickname', message: 'example.nicknameTooLong' },
+      { field: 'email', message: 'example.emailFormat' },
+    ]);
+  });
+
+  it('treats a missing body as an empty form', () => {
+    const errors = errorsOf(undefined as unknown as Record<string, unknown>);
+    assert.deepEqual(
+      errors.map((error) => error.field),
+      ['name', 'email', 'password', 'contact', 'services'],
+    );
+  });
+
+  it('refuses a value that is not one of the choices offered', () => {
+    assert.deepEqual(errorsOf({ ...complete, contact: 'carrier pigeon' }), [
+      { field: 'contact', message: 'example.contactMissing' },
+    ]);
+    assert.deepEqual(errorsOf({ ...complete, services: ['bins', 'nuclear'] }), [
+      { field: 'services', message: 'example.servicesMissing' },
+    ]);
+  });
+
+  it('gives back what was typed with the errors, to fill the form in again', () => {
+    const result = parseForm(ExampleForm, { ...complete, name: '  Ann  ', email: 'nope' });
+    assert.equal(result.ok, false);
+    if (!result.ok) {
+      assert.equal(result.values.name, 'Ann');
+      assert.equal(result.values.email, 'nope');
+    }
+  });
+});
+
+describe('the GOV.UK error summary', () => {
+  const t = (key: string, params?: Record<string, string | number | undefined>) =>
+    params ? `${key} ${JSON.stringify(params)}` : `text of ${key}`;
+
+  it('links each problem to its field and translates its message', () => {
+    const errors = pageErrors(t, [
+      { field: 'email', message: 'users.errors.emailTaken' },
+      { field: 'password', message: 'passwords.errors.tooShort', params: { min: 12 } },
+    ]);
+    assert.deepEqual(errors.list, [
+      { text: 'text of users.errors.emailTaken', href: '#email' },
+      { text: 'passwords.errors.tooShort {"min":12}', href: '#password' },
+    ]);
+    assert.deepEqual(errors.byField, {
+      email: { text: 'text of users.errors.emailTaken' },
+      password: { text: 'passwords.errors.tooShort {"min":12}' },
+    });
+  });
+
+  it('lists a problem with the whole record without a link', () => {
+    const errors = pageErrors(t, [{ field: '', message: 'users.errors.lastAdmin' }]);
+    assert.deepEqual(errors.list, [{ text: 'text of users.errors.lastAdmin' }]);
+    assert.equal('href' in errors.list[0]!, false);
+  });
+});

@@ -1,0 +1,60 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import type { Role, StaffActor } from '../platform/actor.ts';
+import { sectionsFor, staffNavigation } from './navigation.ts';
+
+const COUNCIL = 'c0000000-0000-4000-8000-000000000001';
+const POLICE = 'p0000000-0000-4000-8000-000000000001';
+
+function aStaffMember(roles: Role[], organisationKind: 'council' | 'partner' = 'council'): StaffActor {
+  return {
+    kind: 'staff',
+    id: 'u0000000-0000-4000-8000-000000000001',
+    email: 'someone@example.gov.uk',
+    name: 'Someone',
+    roles,
+    organisationId: organisationKind === 'council' ? COUNCIL : POLICE,
+    organisationKind,
+    councilId: COUNCIL,
+    ip: null,
+  };
+}
+
+const keysFor = (actor: StaffActor) => sectionsFor(actor).map((section) => section.key);
+
+describe('the staff desktop navigation', () => {
+  it('shows a council administrator every section', () => {
+    assert.deepEqual(keysFor(aStaffMember(['admin'])), ['home', 'users', 'teams', 'organisations', 'security', 'audit']);
+  });
+
+  it('shows the data protection officer the audit trail but no administration', () => {
+    assert.deepEqual(keysFor(aStaffMember(['dpo'])), ['home', 'audit']);
+  });
+
+  it('shows an advisor only the home page', () => {
+    assert.deepEqual(keysFor(aStaffMember(['advisor'])), ['home']);
+  });
+
+  it('keeps the council-wide security settings from a partner agency’s administrator', () => {
+    assert.deepEqual(keysFor(aStaffMember(['admin'], 'partner')), ['home', 'users', 'teams', 'organisations', 'audit']);
+  });
+
+  it('joins the sections of every role a person holds', () => {
+    assert.deepEqual(keysFor(aStaffMember(['advisor', 'dpo'])), ['home', 'audit']);
+  });
+
+  it('marks the section of the current page, and home only on the home page itself', () => {
+    const t = (key: string) => `text of ${key}`;
+    const navigation = staffNavigation(aStaffMember(['admin']), '/staff/admin/users/123', t);
+    assert.deepEqual(
+      navigation.filter((item) => item.active).map((item) => item.href),
+      ['/staff/admin/users'],
+    );
+    assert.equal(navigation[0]?.text, 'text of staff.sections.home');
+    const home = staffNavigation(aStaffMember(['admin']), '/staff', t);
+    assert.deepEqual(
+      home.filter((item) => item.active).map((item) => item.href),
+      ['/staff'],
+    );
+  });
+});
