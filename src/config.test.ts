@@ -51,6 +51,9 @@ describe('configuration', () => {
   });
 
   it('lowers the administrator email so that it matches however it is typed at sign-in', () => {
-    assert.equal(loadConfig({ ONEDOOR_ADMIN_EMAIL: 'Admin@Council.gov.uk', ONEDOOR_ADMIN_PASSWORD: 'pw' }).admin?.email, 'admin@council.gov.uk');
+    assert.equal(
+      loadConfig({ ONEDOOR_ADMIN_EMAIL: 'Admin@Council.gov.uk', ONEDOOR_ADMIN_PASSWORD: 'pw' }).admin?.email,
+      'admin@council.gov.uk',
+    );
   });
 });

@@ -65,7 +65,15 @@ describe('staff account policy', () => {
   });
 
   it('gives no administration to any role but admin', () => {
-    const nonAdmins: Role[] = ['advisor', 'officer', 'team_leader', 'complaints_officer', 'performance_analyst', 'dpo', 'partner_worker'];
+    const nonAdmins: Role[] = [
+      'advisor',
+      'officer',
+      'team_leader',
+      'complaints_officer',
+      'performance_analyst',
+      'dpo',
+      'partner_worker',
+    ];
     for (const role of nonAdmins) {
       const actor = aStaffMember({ roles: [role] });
       assert.equal(staffUserPolicy.can(actor, 'create', councilUser), false, role);
