@@ -7,7 +7,7 @@ import { findFirstCouncil } from '../../src/organisations/repo.ts';
 import { systemActor } from '../../src/platform/actor.ts';
 import { aPartnerAgency, aStaffMember } from '../support/builders.ts';
 import { ADMIN, startTestServer, type TestServer } from '../support/server.ts';
-import { WebClient, type Page } from '../support/web.ts';
+import { type WebClient, type Page } from '../support/web.ts';
 
 const TEMPORARY_PASSWORD = /^[a-z2-9]{4}-[a-z2-9]{4}-[a-z2-9]{4}-[a-z2-9]{4}$/;
 
@@ -16,29 +16,15 @@ describe('the administration pages', () => {
   let councilId: string;
   let adminId: string;
   let admin: WebClient;
-  let address = 10;
 
   before(async () => {
-    // Every client signs in from an address of its own, so that sign-in limits per address stay out of the way.
-    server = await startTestServer({ env: { TRUST_PROXY: '127.0.0.1' } });
+    server = await startTestServer();
     councilId = (await findFirstCouncil(server.db))!.id;
     adminId = (await server.db.selectFrom('staff_users').select('id').where('email', '=', ADMIN.email).executeTakeFirstOrThrow())
       .id;
-    admin = await signedIn(ADMIN);
+    admin = await server.signedIn(ADMIN);
   });
   after(() => server.close());
-
-  function aClient(): WebClient {
-    address += 1;
-    return new WebClient(server.url, `198.51.100.${address}`);
-  }
-
-  async function signedIn(person: { email: string; password: string }): Promise<WebClient> {
-    const client = aClient();
-    const page = await client.signIn(person.email, person.password);
-    assert.equal(page.status, 303, `${person.email} could not sign in (${page.errorSummary.join('; ')})`);
-    return client;
-  }
 
   async function staffCount(): Promise<number> {
     const row = await server.db
@@ -149,7 +135,7 @@ describe('the administration pages', () => {
       assert.equal(audit?.actor_label, ADMIN.email);
       assert.doesNotMatch(JSON.stringify(audit), new RegExp(password), 'the audit trail never holds the password');
 
-      const bethan = aClient();
+      const bethan = server.client();
       const signIn = await bethan.signIn('bethan.morgan@test.example', password);
       assert.equal(signIn.status, 303);
       const home = await bethan.get('/staff');
@@ -169,8 +155,8 @@ describe('the administration pages', () => {
       assert.equal(arrived.heading, 'Hello, Bethan Morgan');
       assert.equal((await userRow(id)).must_change_password, false);
       // The temporary password is spent.
-      assert.equal((await aClient().signIn('bethan.morgan@test.example', password)).status, 400);
-      assert.equal((await aClient().signIn('bethan.morgan@test.example', 'copper meadow lighthouse')).status, 303);
+      assert.equal((await server.client().signIn('bethan.morgan@test.example', password)).status, 400);
+      assert.equal((await server.client().signIn('bethan.morgan@test.example', 'copper meadow lighthouse')).status, 303);
     });
 
     it('refuses a malformed form with an error for each field, linked to it, and saves nothing', async () => {
@@ -334,7 +320,7 @@ describe('the administration pages', () => {
         roles: ['advisor'],
         name: 'Siân Roberts',
       });
-      const them = await signedIn(person);
+      const them = await server.signedIn(person);
       assert.equal((await them.get('/staff')).status, 200);
 
       const confirm = await admin.get(`/staff/admin/users/${person.id}/deactivate`);
@@ -354,7 +340,7 @@ describe('the administration pages', () => {
       const next = await them.get('/staff');
       assert.equal(next.status, 303);
       assert.match(next.location ?? '', /^\/staff\/sign-in/);
-      const refused = await aClient().signIn(person.email, person.password);
+      const refused = await server.client().signIn(person.email, person.password);
       assert.equal(refused.status, 400);
       assert.deepEqual(refused.errorSummary, ['Enter a correct email address and password']);
 
@@ -362,7 +348,7 @@ describe('the administration pages', () => {
       assert.equal(reactivate.heading, 'Reactivate Siân Roberts?');
       assert.equal((await admin.post(`/staff/admin/users/${person.id}/reactivate`, {})).status, 303);
       assert.equal((await userRow(person.id)).active, true);
-      const back = await aClient().signIn(person.email, person.password);
+      const back = await server.client().signIn(person.email, person.password);
       assert.equal(back.status, 303);
       assert.equal(back.location, '/staff');
     });
@@ -372,7 +358,7 @@ describe('the administration pages', () => {
         roles: ['officer'],
         name: 'Rhys Lewis',
       });
-      const them = await signedIn(person);
+      const them = await server.signedIn(person);
       await admin.get(`/staff/admin/users/${person.id}/reset-password`);
       const done = await admin.post(`/staff/admin/users/${person.id}/reset-password`, {});
       assert.equal(done.status, 303);
@@ -380,8 +366,8 @@ describe('the administration pages', () => {
       const password = page.dom.querySelector('#temporary-password')?.text.trim() ?? '';
       assert.match(password, TEMPORARY_PASSWORD);
       assert.match((await them.get('/staff')).location ?? '', /^\/staff\/sign-in/);
-      assert.equal((await aClient().signIn(person.email, person.password)).status, 400, 'the old password no longer works');
-      const fresh = aClient();
+      assert.equal((await server.client().signIn(person.email, person.password)).status, 400, 'the old password no longer works');
+      const fresh = server.client();
       assert.equal((await fresh.signIn(person.email, password)).status, 303);
       assert.equal((await fresh.get('/staff')).location, '/staff/change-password');
     });
@@ -445,7 +431,7 @@ describe('the administration pages', () => {
         roles: ['admin'],
         name: 'Eleri Second-Admin',
       });
-      const client = await signedIn(secondAdmin);
+      const client = await server.signedIn(secondAdmin);
       const own = await client.get(`/staff/admin/users/${secondAdmin.id}`);
       assert.equal(own.status, 200);
       assert.equal(own.dom.querySelector(`a[href="/staff/admin/users/${secondAdmin.id}/deactivate"]`), null);
@@ -675,7 +661,7 @@ describe('the administration pages', () => {
 
       // A data-protection officer must now set up a second factor before anything else.
       const dpo = await aStaffMember(server.db, { roles: ['dpo'] });
-      const client = await signedIn(dpo);
+      const client = await server.signedIn(dpo);
       assert.equal((await client.get('/staff/audit')).location, '/staff/account/two-factor');
 
       // And clearing every box clears the rule.

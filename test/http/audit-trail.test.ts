@@ -7,7 +7,7 @@ import { sql } from 'kysely';
 import { findFirstCouncil } from '../../src/organisations/repo.ts';
 import { aPartnerAgency, aStaffMember, type BuiltStaffMember } from '../support/builders.ts';
 import { ADMIN, startTestServer, type TestServer } from '../support/server.ts';
-import { WebClient, type Page } from '../support/web.ts';
+import { type WebClient, type Page } from '../support/web.ts';
 
 interface Row {
   who: string;
@@ -21,26 +21,13 @@ describe('the audit trail page', () => {
   let server: TestServer;
   let councilId: string;
   let admin: WebClient;
-  let address = 10;
 
   before(async () => {
-    server = await startTestServer({ env: { TRUST_PROXY: '127.0.0.1' } });
+    server = await startTestServer();
     councilId = (await findFirstCouncil(server.db))!.id;
-    admin = await signedIn(ADMIN, '203.0.113.7');
+    admin = await server.signedIn(ADMIN, '203.0.113.7');
   });
   after(() => server.close());
-
-  function aClient(ip?: string): WebClient {
-    address += 1;
-    return new WebClient(server.url, ip ?? `198.51.100.${address}`);
-  }
-
-  async function signedIn(person: { email: string; password: string }, ip?: string): Promise<WebClient> {
-    const client = aClient(ip);
-    const page = await client.signIn(person.email, person.password);
-    assert.equal(page.status, 303, `${person.email} could not sign in (${page.errorSummary.join('; ')})`);
-    return client;
-  }
 
   function rows(page: Page): Row[] {
     assert.equal(page.status, 200);
@@ -158,7 +145,7 @@ describe('the audit trail page', () => {
       roles: ['admin'],
       email: 'glenys.jones@test.example',
     });
-    const client = await signedIn(other);
+    const client = await server.signedIn(other);
     await client.get('/staff/admin/teams/new');
     assert.equal(
       (
@@ -285,7 +272,7 @@ describe('the audit trail page', () => {
         roles: ['dpo'],
         organisation: 'audit-police',
       });
-      partnerUserId = await createUser(await signedIn(partnerAdmin), {
+      partnerUserId = await createUser(await server.signedIn(partnerAdmin), {
         name: 'Heddwas Partner',
         email: 'heddwas@test.example',
         organisationId: partnerId,
@@ -298,11 +285,11 @@ describe('the audit trail page', () => {
         roles: ['advisor'],
       });
       // A failed sign-in for an account that does not exist belongs to no organisation.
-      assert.equal((await aClient().signIn('nobody-here@test.example', 'wrong password here')).status, 400);
+      assert.equal((await server.client().signIn('nobody-here@test.example', 'wrong password here')).status, 400);
     });
 
     it("shows the agency's data-protection officer their agency's events and nothing of the council's", async () => {
-      const client = await signedIn(partnerDpo);
+      const client = await server.signedIn(partnerDpo);
       assert.equal((await search(client, { recordId: partnerUserId })).length, 1);
       assert.deepEqual(await search(client, { recordId: councilUserId }), []);
       assert.deepEqual(await search(client, { action: 'sign_in.failure' }), []);
@@ -320,7 +307,7 @@ describe('the audit trail page', () => {
 
     it("shows the council's readers the council's events, its partners' and those of no organisation", async () => {
       const councilDpo = await aStaffMember(server.db, { roles: ['dpo'] });
-      const client = await signedIn(councilDpo);
+      const client = await server.signedIn(councilDpo);
       assert.equal((await search(client, { recordId: partnerUserId })).length, 1);
       assert.equal((await search(client, { recordId: councilUserId })).length, 1);
       const failures = await search(client, { action: 'sign_in.failure' });

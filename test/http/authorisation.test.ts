@@ -6,7 +6,7 @@ import { findFirstCouncil } from '../../src/organisations/repo.ts';
 import { ROLES, systemActor, type Role } from '../../src/platform/actor.ts';
 import { aPartnerAgency, aStaffMember, type BuiltStaffMember } from '../support/builders.ts';
 import { ADMIN, startTestServer, type TestServer } from '../support/server.ts';
-import { WebClient, type Page } from '../support/web.ts';
+import type { Page } from '../support/web.ts';
 
 const ADMIN_PAGES = [
   '/staff/admin/users',
@@ -19,27 +19,12 @@ const ADMIN_PAGES = [
 describe('authorisation between organisations and roles', () => {
   let server: TestServer;
   let councilId: string;
-  let address = 10;
 
   before(async () => {
-    // Every client signs in from an address of its own, so that sign-in limits per address stay out of the way.
-    server = await startTestServer({ env: { TRUST_PROXY: '127.0.0.1' } });
+    server = await startTestServer();
     councilId = (await findFirstCouncil(server.db))!.id;
   });
   after(() => server.close());
-
-  function aClient(): WebClient {
-    address += 1;
-    return new WebClient(server.url, `198.51.100.${address}`);
-  }
-
-  async function signedIn(person: { email: string; password: string }): Promise<WebClient> {
-    const client = aClient();
-    const page = await client.signIn(person.email, person.password);
-    assert.equal(page.status, 303, `${person.email} could not sign in (${page.errorSummary.join('; ')})`);
-    assert.equal(page.location, '/staff');
-    return client;
-  }
 
   function navigation(page: Page): string[] {
     return page.dom.querySelectorAll('.moj-primary-navigation__link').map((link) => link.getAttribute('href') ?? '');
@@ -82,7 +67,7 @@ describe('authorisation between organisations and roles', () => {
     for (const role of ROLES) {
       it(`lets a council ${role} open only the pages of that role's work, and shows exactly those in the navigation`, async () => {
         const person = await aStaffMember(server.db, { roles: [role] });
-        const client = await signedIn(person);
+        const client = await server.signedIn(person);
         for (const path of ADMIN_PAGES) {
           const page = await client.get(path);
           const expected = mayOpen(role, path, 'council') ? 200 : 403;
@@ -104,7 +89,7 @@ describe('authorisation between organisations and roles', () => {
         roles: ['admin'],
         organisation: 'matrix-police',
       });
-      const client = await signedIn(person);
+      const client = await server.signedIn(person);
       for (const path of ADMIN_PAGES) {
         const page = await client.get(path);
         assert.equal(page.status, mayOpen('admin', path, 'partner') ? 200 : 403, `partner admin GET ${path}`);
@@ -119,7 +104,7 @@ describe('authorisation between organisations and roles', () => {
     it('does not let a partner agency administrator add partner agencies', async () => {
       await aPartnerAgency(server.db, 'matrix-college');
       const person = await aStaffMember(server.db, { roles: ['admin'], organisation: 'matrix-college' });
-      const client = await signedIn(person);
+      const client = await server.signedIn(person);
       const list = await client.get('/staff/admin/organisations');
       assert.equal(list.dom.querySelector('a[href="/staff/admin/organisations/new"]'), null);
       assert.equal((await client.get('/staff/admin/organisations/new')).status, 403);
@@ -139,7 +124,7 @@ describe('authorisation between organisations and roles', () => {
         roles: ['advisor', 'officer', 'team_leader'],
       });
       const someone = await aStaffMember(server.db, { roles: ['officer'] });
-      const client = await signedIn(advisor);
+      const client = await server.signedIn(advisor);
       for (const path of [
         '/staff/admin/users/new',
         `/staff/admin/users/${someone.id}`,
@@ -209,7 +194,7 @@ describe('authorisation between organisations and roles', () => {
     });
 
     it("answers 404, not 403, to a partner administrator asking for a council user's pages", async () => {
-      const client = await signedIn(partnerAdmin);
+      const client = await server.signedIn(partnerAdmin);
       for (const path of [
         `/staff/admin/users/${councilUser.id}`,
         `/staff/admin/users/${councilUser.id}/edit`,
@@ -227,7 +212,7 @@ describe('authorisation between organisations and roles', () => {
     });
 
     it("lets a partner administrator change nothing of a council user's, answering 404 to each action", async () => {
-      const client = await signedIn(partnerAdmin);
+      const client = await server.signedIn(partnerAdmin);
       await client.get('/staff/admin/users/new'); // a page with a form, for its CSRF token
       const before = await userRow(councilUser.id);
       const auditBefore = await auditCount();
@@ -271,7 +256,7 @@ describe('authorisation between organisations and roles', () => {
     });
 
     it('does not let a partner administrator create an account in the council', async () => {
-      const client = await signedIn(partnerAdmin);
+      const client = await server.signedIn(partnerAdmin);
       const form = await client.get('/staff/admin/users/new');
       const offered = form.dom.querySelectorAll('#organisationId option').map((option) => option.getAttribute('value'));
       assert.deepEqual(offered, [partnerId], 'only their own agency is offered');
@@ -293,7 +278,7 @@ describe('authorisation between organisations and roles', () => {
     });
 
     it('does not let a partner administrator put their own staff in a council team', async () => {
-      const client = await signedIn(partnerAdmin);
+      const client = await server.signedIn(partnerAdmin);
       await client.get('/staff/admin/users/new');
       const before = await staffCount();
       const page = await client.post('/staff/admin/users', {
@@ -309,7 +294,7 @@ describe('authorisation between organisations and roles', () => {
     });
 
     it("lists only the partner agency's own people, teams and organisation to its administrator", async () => {
-      const client = await signedIn(partnerAdmin);
+      const client = await server.signedIn(partnerAdmin);
       const users = await client.get('/staff/admin/users');
       assert.equal(users.status, 200);
       const rows = users.dom
@@ -342,7 +327,7 @@ describe('authorisation between organisations and roles', () => {
     });
 
     it("does not let a partner administrator change the council's teams or organisation", async () => {
-      const client = await signedIn(partnerAdmin);
+      const client = await server.signedIn(partnerAdmin);
       await client.get('/staff/admin/teams/new');
       const councilBefore = await server.db
         .selectFrom('organisations')
@@ -393,7 +378,7 @@ describe('authorisation between organisations and roles', () => {
     });
 
     it("lets a council administrator manage a partner agency's people", async () => {
-      const client = await signedIn(ADMIN);
+      const client = await server.signedIn(ADMIN);
       const users = await client.get(`/staff/admin/users?organisation=${partnerId}`);
       const emails = users.dom.querySelectorAll('table tbody tr td:nth-child(2)').map((cell) => cell.text.trim());
       assert.ok(emails.includes(partnerWorker.email), 'the partner worker is listed');
@@ -467,7 +452,7 @@ describe('authorisation between organisations and roles', () => {
     });
 
     it("shows an administrator of a second council nothing of the first council's", async () => {
-      const client = await signedIn(secondCouncilAdmin);
+      const client = await server.signedIn(secondCouncilAdmin);
       const users = await client.get('/staff/admin/users');
       const emails = users.dom.querySelectorAll('table tbody tr td:nth-child(2)').map((cell) => cell.text.trim());
       assert.deepEqual(emails, [secondCouncilAdmin.email]);
@@ -499,7 +484,7 @@ describe('authorisation between organisations and roles', () => {
     });
 
     it("lets an administrator of a second council change nothing of the first council's", async () => {
-      const client = await signedIn(secondCouncilAdmin);
+      const client = await server.signedIn(secondCouncilAdmin);
       await client.get('/staff/admin/users/new');
       const before = await userRow(firstPartnerUser.id);
       const staffBefore = await staffCount();
@@ -552,7 +537,7 @@ describe('authorisation between organisations and roles', () => {
     });
 
     it("shows the first council's administrator nothing of the second council's", async () => {
-      const client = await signedIn(ADMIN);
+      const client = await server.signedIn(ADMIN);
       const users = await client.get('/staff/admin/users?q=second');
       assert.doesNotMatch(users.html, new RegExp(secondCouncilAdmin.email));
       assert.equal((await client.get(`/staff/admin/users/${secondCouncilAdmin.id}`)).status, 404);
@@ -563,7 +548,7 @@ describe('authorisation between organisations and roles', () => {
   describe('signed out', () => {
     it('sends every administration page to sign-in, remembering where it was going', async () => {
       const someone = await aStaffMember(server.db, { roles: ['advisor'] });
-      const client = aClient();
+      const client = server.client();
       for (const path of [
         ...ADMIN_PAGES,
         '/staff/admin/users/new',

@@ -2,7 +2,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { startTestServer, ADMIN, type TestServer } from '../support/server.ts';
-import { WebClient } from '../support/web.ts';
 
 describe('the routes in CONTRACT.md', () => {
   let server: TestServer;
@@ -19,7 +18,7 @@ describe('the routes in CONTRACT.md', () => {
   });
 
   it('serves the resident portal at /', async () => {
-    const home = await new WebClient(server.url).get('/');
+    const home = await server.client().get('/');
     assert.equal(home.status, 200);
     assert.match(home.headers.get('content-type') ?? '', /text\/html/);
     assert.equal(home.dom.querySelector('html')?.getAttribute('lang'), 'en');
@@ -27,13 +26,13 @@ describe('the routes in CONTRACT.md', () => {
   });
 
   it('sends /staff to /staff/sign-in when signed out', async () => {
-    const staff = await new WebClient(server.url).get('/staff');
+    const staff = await server.client().get('/staff');
     assert.equal(staff.status, 303);
     assert.match(staff.location ?? '', /^\/staff\/sign-in/);
   });
 
   it('offers a sign-in form with "Email address", "Password" and a "Sign in" button', async () => {
-    const page = await new WebClient(server.url).get('/staff/sign-in');
+    const page = await server.client().get('/staff/sign-in');
     assert.equal(page.status, 200);
     const labels = page.dom.querySelectorAll('label').map((label) => label.text.trim());
     assert.ok(labels.includes('Email address'));
@@ -42,7 +41,7 @@ describe('the routes in CONTRACT.md', () => {
   });
 
   it('lets the administrator from ONEDOOR_ADMIN_EMAIL sign in, and offers "Sign out" once signed in', async () => {
-    const client = new WebClient(server.url);
+    const client = server.client();
     const signedIn = await client.signIn(ADMIN.email, ADMIN.password);
     assert.equal(signedIn.status, 303);
     const home = await client.follow(signedIn);
@@ -57,7 +56,7 @@ describe('the routes in CONTRACT.md', () => {
   });
 
   it('answers an unknown page with a GOV.UK-style 404', async () => {
-    const page = await new WebClient(server.url).get('/no-such-page');
+    const page = await server.client().get('/no-such-page');
     assert.equal(page.status, 404);
     assert.equal(page.heading, 'Page not found');
   });

@@ -6,7 +6,7 @@ import { after, before, describe, it } from 'node:test';
 import { createTranslator, loadMessages, type Translate } from '../../src/platform/i18n.ts';
 import { aStaffMember } from '../support/builders.ts';
 import { startTestServer, type TestServer } from '../support/server.ts';
-import { WebClient, type Page } from '../support/web.ts';
+import { type WebClient, type Page } from '../support/web.ts';
 
 const COOKIE = 'onedoor_language';
 
@@ -14,23 +14,17 @@ describe('the language of the pages', () => {
   let server: TestServer;
   let cy: Translate;
   let en: Translate;
-  let address = 10;
 
   before(async () => {
-    server = await startTestServer({ env: { TRUST_PROXY: '127.0.0.1' } });
+    server = await startTestServer();
     const messages = loadMessages();
     cy = createTranslator(messages, 'cy');
     en = createTranslator(messages, 'en');
   });
   after(() => server.close());
 
-  function aClient(): WebClient {
-    address += 1;
-    return new WebClient(server.url, `198.51.100.${address}`);
-  }
-
   async function inWelsh(): Promise<WebClient> {
-    const client = aClient();
+    const client = server.client();
     const chosen = await client.get('/?lang=cy');
     assert.equal(chosen.status, 303);
     return client;
@@ -40,7 +34,7 @@ describe('the language of the pages', () => {
   const texts = (page: Page, selector: string) => page.dom.querySelectorAll(selector).map((element) => element.text.trim());
 
   it('remembers ?lang=cy in a cookie and comes back to the page without the parameter', async () => {
-    const client = aClient();
+    const client = server.client();
     const chosen = await client.get('/?lang=cy');
     assert.equal(chosen.status, 303);
     assert.equal(chosen.location, '/');
@@ -62,7 +56,7 @@ describe('the language of the pages', () => {
   });
 
   it('keeps the rest of the address when it takes ?lang= away', async () => {
-    const client = aClient();
+    const client = server.client();
     const chosen = await client.get('/staff/sign-in?returnTo=%2Fstaff%2Faudit&lang=cy');
     assert.equal(chosen.status, 303);
     assert.equal(chosen.location, '/staff/sign-in?returnTo=%2Fstaff%2Faudit');
@@ -131,7 +125,7 @@ describe('the language of the pages', () => {
   });
 
   it('ignores a language it does not have', async () => {
-    const fresh = aClient();
+    const fresh = server.client();
     const page = await fresh.get('/?lang=xx');
     assert.equal(page.status, 200, 'no redirect');
     assert.equal(

@@ -7,7 +7,7 @@ import { after, before, describe, it } from 'node:test';
 import { sql } from 'kysely';
 import { aStaffMember, type BuiltStaffMember } from '../support/builders.ts';
 import { ADMIN, startTestServer, type TestServer } from '../support/server.ts';
-import { WebClient, type Page } from '../support/web.ts';
+import { type WebClient, type Page } from '../support/web.ts';
 
 const SESSION_COOKIE = 'onedoor_session';
 const FORM_EXPIRED = 'This form has expired';
@@ -32,22 +32,6 @@ function sessionSetCookie(page: Page): string | undefined {
   return page.headers.getSetCookie().find((header) => header.startsWith(`${SESSION_COOKIE}=`));
 }
 
-/** Clients from addresses of their own, so that the sign-in limits per address stay out of the way. */
-function clientsFor(server: () => TestServer, network: string) {
-  let address = 0;
-  const aClient = () => {
-    address += 1;
-    return new WebClient(server().url, `${network}.${address}`);
-  };
-  const signedIn = async (person: { email: string; password: string }): Promise<WebClient> => {
-    const client = aClient();
-    const page = await client.signIn(person.email, person.password);
-    assert.equal(page.status, 303, `${person.email} could not sign in (${page.errorSummary.join('; ')})`);
-    return client;
-  };
-  return { aClient, signedIn };
-}
-
 async function storedSession(server: TestServer, client: WebClient) {
   const cookie = client.cookie(SESSION_COOKIE);
   assert.ok(cookie, 'the client has a session cookie');
@@ -63,14 +47,12 @@ describe('staff sessions (idle timeout 30 minutes, absolute 1 hour)', () => {
   before(async () => {
     server = await startTestServer({
       env: {
-        TRUST_PROXY: '127.0.0.1',
         SESSION_IDLE_MINUTES: '30',
         SESSION_ABSOLUTE_HOURS: '1',
       },
     });
   });
   after(() => server.close());
-  const { aClient, signedIn } = clientsFor(() => server, '198.51.100');
 
   async function passwordHashOf(person: BuiltStaffMember): Promise<string> {
     const row = await server.db
@@ -84,7 +66,7 @@ describe('staff sessions (idle timeout 30 minutes, absolute 1 hour)', () => {
   describe('the session cookie', () => {
     it('is HttpOnly and SameSite=Lax, and not Secure over plain http', async () => {
       const person = await aStaffMember(server.db, { roles: ['officer'] });
-      const page = await aClient().signIn(person.email, person.password);
+      const page = await server.client().signIn(person.email, person.password);
 
       const header = sessionSetCookie(page);
       assert.ok(header, 'signing in sets the session cookie');
@@ -99,7 +81,7 @@ describe('staff sessions (idle timeout 30 minutes, absolute 1 hour)', () => {
 
     it('gets a new session id at sign-in, so an id planted before it is worth nothing after', async () => {
       const person = await aStaffMember(server.db, { roles: ['officer'] });
-      const client = aClient();
+      const client = server.client();
       await client.get('/staff/sign-in');
       const before = client.cookie(SESSION_COOKIE);
       assert.ok(before, 'the sign-in form already has a session (for its CSRF token)');
@@ -119,7 +101,7 @@ describe('staff sessions (idle timeout 30 minutes, absolute 1 hour)', () => {
 
     it('is stored as a SHA-256 of the session id, never the id itself', async () => {
       const person = await aStaffMember(server.db, { roles: ['officer'] });
-      const client = await signedIn(person);
+      const client = await server.signedIn(person);
       const id = sessionIdOf(client.cookie(SESSION_COOKIE)!);
 
       const row = await storedSession(server, client);
@@ -136,7 +118,7 @@ describe('staff sessions (idle timeout 30 minutes, absolute 1 hour)', () => {
     for (const method of ['GET', 'POST'] as const) {
       it(`ends the session on the server (${method} /staff/sign-out) and says "You have signed out"`, async () => {
         const person = await aStaffMember(server.db, { roles: ['officer'] });
-        const client = await signedIn(person);
+        const client = await server.signedIn(person);
         const cookie = client.cookie(SESSION_COOKIE)!;
         assert.ok(await storedSession(server, client));
 
@@ -175,7 +157,7 @@ describe('staff sessions (idle timeout 30 minutes, absolute 1 hour)', () => {
   describe('timeouts', () => {
     it('sets a session to end SESSION_IDLE_MINUTES after its last request, when that comes before the absolute limit', async () => {
       const person = await aStaffMember(server.db, { roles: ['officer'] });
-      const client = await signedIn(person);
+      const client = await server.signedIn(person);
 
       const row = await storedSession(server, client);
       const data = row?.data as { startedAt: number; lastSeenAt: number };
@@ -185,7 +167,7 @@ describe('staff sessions (idle timeout 30 minutes, absolute 1 hour)', () => {
 
     it('sends someone whose session has expired back to sign in', async () => {
       const person = await aStaffMember(server.db, { roles: ['officer'] });
-      const client = await signedIn(person);
+      const client = await server.signedIn(person);
       assert.equal((await client.get('/staff')).status, 200);
 
       const row = await storedSession(server, client);
@@ -204,7 +186,7 @@ describe('staff sessions (idle timeout 30 minutes, absolute 1 hour)', () => {
   describe('CSRF tokens', () => {
     it('refuses the sign-in form without its token, or with the token of another session, and signs nobody in', async () => {
       const person = await aStaffMember(server.db, { roles: ['officer'] });
-      const client = aClient();
+      const client = server.client();
       await client.get('/staff/sign-in');
 
       const withoutToken = await client.post(
@@ -215,7 +197,7 @@ describe('staff sessions (idle timeout 30 minutes, absolute 1 hour)', () => {
       assert.equal(withoutToken.status, 403);
       assert.equal(withoutToken.heading, FORM_EXPIRED);
 
-      const othersForm = await aClient().get('/staff/sign-in');
+      const othersForm = await server.client().get('/staff/sign-in');
       const othersToken = othersForm.dom.querySelector('input[name="_csrf"]')?.getAttribute('value');
       assert.ok(othersToken);
       const withOthersToken = await client.post('/staff/sign-in', {
@@ -245,7 +227,7 @@ describe('staff sessions (idle timeout 30 minutes, absolute 1 hour)', () => {
 
     it('refuses a signed-in form (changing a password) without its token, or with the token of another session, and changes nothing', async () => {
       const person = await aStaffMember(server.db, { roles: ['officer'] });
-      const client = await signedIn(person);
+      const client = await server.signedIn(person);
       const hashBefore = await passwordHashOf(person);
       await client.get('/staff/change-password');
       const change = {
@@ -260,7 +242,7 @@ describe('staff sessions (idle timeout 30 minutes, absolute 1 hour)', () => {
       assert.equal(withoutToken.status, 403);
       assert.equal(withoutToken.heading, FORM_EXPIRED);
 
-      const other = await signedIn(await aStaffMember(server.db, { roles: ['officer'] }));
+      const other = await server.signedIn(await aStaffMember(server.db, { roles: ['officer'] }));
       const othersForm = await other.get('/staff/change-password');
       const othersToken = othersForm.dom.querySelector('input[name="_csrf"]')?.getAttribute('value');
       assert.ok(othersToken);
@@ -291,7 +273,7 @@ describe('staff sessions (idle timeout 30 minutes, absolute 1 hour)', () => {
 
     it('refuses a wrong current password', async () => {
       const person = await aStaffMember(server.db, { roles: ['officer'] });
-      const client = await signedIn(person);
+      const client = await server.signedIn(person);
       const hashBefore = await passwordHashOf(person);
 
       const page = await changePassword(client, {
@@ -312,7 +294,7 @@ describe('staff sessions (idle timeout 30 minutes, absolute 1 hour)', () => {
     ] as const) {
       it(`refuses "${newPassword}" as a new password: "${message}"`, async () => {
         const person = await aStaffMember(server.db, { roles: ['officer'] });
-        const client = await signedIn(person);
+        const client = await server.signedIn(person);
         const hashBefore = await passwordHashOf(person);
 
         const page = await changePassword(client, {
@@ -331,7 +313,7 @@ describe('staff sessions (idle timeout 30 minutes, absolute 1 hour)', () => {
 
     it('refuses a confirmation that does not match the new password', async () => {
       const person = await aStaffMember(server.db, { roles: ['officer'] });
-      const client = await signedIn(person);
+      const client = await server.signedIn(person);
       const hashBefore = await passwordHashOf(person);
 
       const page = await changePassword(client, {
@@ -348,9 +330,9 @@ describe('staff sessions (idle timeout 30 minutes, absolute 1 hour)', () => {
 
     it("ends the person's other sessions when they change their password, but not the one they changed it in", async () => {
       const person = await aStaffMember(server.db, { roles: ['officer'] });
-      const here = await signedIn(person);
-      const elsewhere = await signedIn(person);
-      const bystander = await signedIn(await aStaffMember(server.db, { roles: ['officer'] }));
+      const here = await server.signedIn(person);
+      const elsewhere = await server.signedIn(person);
+      const bystander = await server.signedIn(await aStaffMember(server.db, { roles: ['officer'] }));
       const newPassword = 'quilt harbour meadow 5521';
 
       const changed = await changePassword(here, {
@@ -369,14 +351,14 @@ describe('staff sessions (idle timeout 30 minutes, absolute 1 hour)', () => {
       assert.match(ended.location ?? '', /^\/staff\/sign-in/);
       assert.equal((await bystander.get('/staff')).status, 200, "someone else's session is untouched");
 
-      assert.equal((await aClient().signIn(person.email, person.password)).status, 400, 'the old password no longer works');
-      assert.equal((await aClient().signIn(person.email, newPassword)).status, 303, 'the new one does');
+      assert.equal((await server.client().signIn(person.email, person.password)).status, 400, 'the old password no longer works');
+      assert.equal((await server.client().signIn(person.email, newPassword)).status, 303, 'the new one does');
     });
 
     it('makes someone whose password an administrator reset change it before anything else', async () => {
       const person = await aStaffMember(server.db, { roles: ['officer'] });
-      const theirs = await signedIn(person);
-      const admin = await signedIn(ADMIN);
+      const theirs = await server.signedIn(person);
+      const admin = await server.signedIn(ADMIN);
 
       await admin.get(`/staff/admin/users/${person.id}/reset-password`);
       const reset = await admin.post(`/staff/admin/users/${person.id}/reset-password`, {});
@@ -385,7 +367,7 @@ describe('staff sessions (idle timeout 30 minutes, absolute 1 hour)', () => {
       assert.ok(temporary, 'the administrator is shown the temporary password');
 
       assert.equal((await theirs.get('/staff')).status, 303, 'the reset ended their session');
-      const client = aClient();
+      const client = server.client();
       const signIn = await client.signIn(person.email, temporary);
       assert.equal(signIn.status, 303);
       for (const path of ['/staff', '/staff/account', '/staff/account/two-factor', '/staff/audit', '/staff/admin/users']) {
@@ -416,18 +398,16 @@ describe('staff sessions (idle timeout 2 hours, absolute 1 hour)', () => {
   before(async () => {
     server = await startTestServer({
       env: {
-        TRUST_PROXY: '127.0.0.1',
         SESSION_IDLE_MINUTES: '120',
         SESSION_ABSOLUTE_HOURS: '1',
       },
     });
   });
   after(() => server.close());
-  const { signedIn } = clientsFor(() => server, '192.0.2');
 
   it('never lets a session outlive SESSION_ABSOLUTE_HOURS from sign-in, even when the idle timeout is longer', async () => {
     const person = await aStaffMember(server.db, { roles: ['officer'] });
-    const client = await signedIn(person);
+    const client = await server.signedIn(person);
 
     const row = await storedSession(server, client);
     const data = row?.data as { startedAt: number; lastSeenAt: number };
@@ -436,7 +416,7 @@ describe('staff sessions (idle timeout 2 hours, absolute 1 hour)', () => {
 
   it('ends a session in use once it is older than SESSION_ABSOLUTE_HOURS, however recently it was used', async () => {
     const person = await aStaffMember(server.db, { roles: ['officer'] });
-    const client = await signedIn(person);
+    const client = await server.signedIn(person);
     const row = await storedSession(server, client);
 
     // As if they signed in two hours ago and were last seen two minutes ago (the next request records a new visit).

@@ -6,26 +6,23 @@ import { after, before, describe, it } from 'node:test';
 import { sql } from 'kysely';
 import { aStaffMember } from '../support/builders.ts';
 import { ADMIN, startTestServer, type TestServer } from '../support/server.ts';
-import { WebClient, type Page } from '../support/web.ts';
+import { type WebClient, type Page } from '../support/web.ts';
 
 const REFUSED = 'Enter a correct email address and password';
 const LOCKED = /^You have tried to sign in too many times\. Wait \d+ minutes and try again$/;
 
 describe('staff sign-in', () => {
   let server: TestServer;
-  let address = 0;
 
   before(async () => {
-    // Each client comes from an address of its own (X-Forwarded-For from a trusted proxy), so that
-    // the limits per address only meet the tests that are about them.
-    server = await startTestServer({ env: { TRUST_PROXY: '127.0.0.1' } });
+    server = await startTestServer();
   });
   after(() => server.close());
 
+  /** A client from an address of its own, and that address. */
   function aClient(): { client: WebClient; ip: string } {
-    address += 1;
-    const ip = `203.0.113.${address}`;
-    return { client: new WebClient(server.url, ip), ip };
+    const client = server.client();
+    return { client, ip: client.address! };
   }
 
   /** The page's main content with what legitimately differs between two requests taken out. */

@@ -6,7 +6,7 @@ import * as OTPAuth from 'otpauth';
 import type { Role } from '../../src/platform/actor.ts';
 import { aStaffMember, type BuiltStaffMember } from '../support/builders.ts';
 import { ADMIN, startTestServer, type TestServer } from '../support/server.ts';
-import { WebClient, type Page } from '../support/web.ts';
+import { type WebClient, type Page } from '../support/web.ts';
 
 const CODE_WRONG = 'The code is not right – check your authenticator app and enter the code it shows now';
 const PERIOD_MS = 30_000;
@@ -39,26 +39,11 @@ function banner(page: Page): string {
 
 describe('the second factor', () => {
   let server: TestServer;
-  let address = 0;
 
   before(async () => {
-    server = await startTestServer({ env: { TRUST_PROXY: '127.0.0.1' } });
+    server = await startTestServer();
   });
   after(() => server.close());
-
-  /** Each client comes from an address of its own, so that the sign-in limits per address stay out of the way. */
-  function aClient(): WebClient {
-    address += 1;
-    return new WebClient(server.url, `198.51.100.${address}`);
-  }
-
-  async function signedIn(person: { email: string; password: string }): Promise<WebClient> {
-    const client = aClient();
-    const page = await client.signIn(person.email, person.password);
-    assert.equal(page.status, 303, `${person.email} could not sign in (${page.errorSummary.join('; ')})`);
-    assert.equal(page.location, '/staff');
-    return client;
-  }
 
   async function twoFactorOf(person: BuiltStaffMember) {
     return await server.db
@@ -70,7 +55,7 @@ describe('the second factor', () => {
 
   /** Signs in and turns on an authenticator app; returns its key and the client, still signed in. */
   async function withAuthenticator(person: BuiltStaffMember): Promise<{ key: string; client: WebClient }> {
-    const client = await signedIn(person);
+    const client = await server.signedIn(person);
     const key = keyShownOn(await client.get('/staff/account/two-factor'));
     const confirmed = await client.post('/staff/account/two-factor', {
       code: codeFor(key),
@@ -81,7 +66,7 @@ describe('the second factor', () => {
 
   /** Signs in with the right password and arrives at the code page. */
   async function atCodePage(person: { email: string; password: string }): Promise<WebClient> {
-    const client = aClient();
+    const client = server.client();
     const page = await client.signIn(person.email, person.password);
     assert.equal(page.status, 303);
     assert.equal(page.location, '/staff/sign-in/code');
@@ -92,7 +77,7 @@ describe('the second factor', () => {
   }
 
   async function requireTwoFactorFor(roles: Role[]): Promise<void> {
-    const admin = await signedIn(ADMIN);
+    const admin = await server.signedIn(ADMIN);
     await admin.get('/staff/admin/security');
     const saved = await admin.post('/staff/admin/security', {
       mfaRequired: roles,
@@ -102,7 +87,7 @@ describe('the second factor', () => {
 
   it('turns on an authenticator app only once a right code from it is entered', async () => {
     const person = await aStaffMember(server.db, { roles: ['officer'] });
-    const client = await signedIn(person);
+    const client = await server.signedIn(person);
     const setUp = await client.get('/staff/account/two-factor');
     assert.equal(setUp.status, 200);
     assert.equal(setUp.heading, 'Set up an authenticator app');
@@ -184,7 +169,7 @@ describe('the second factor', () => {
 
   it('does not take the code used to turn the app on as a sign-in code', async () => {
     const person = await aStaffMember(server.db, { roles: ['officer'] });
-    const client = await signedIn(person);
+    const client = await server.signedIn(person);
     const key = keyShownOn(await client.get('/staff/account/two-factor'));
     const code = codeFor(key);
     assert.equal((await client.post('/staff/account/two-factor', { code })).status, 303);
@@ -201,7 +186,7 @@ describe('the second factor', () => {
     assert.deepEqual(required, [{ role: 'team_leader' }]);
 
     const leader = await aStaffMember(server.db, { roles: ['team_leader'] });
-    const client = await signedIn(leader);
+    const client = await server.signedIn(leader);
     for (const path of ['/staff', '/staff/account', '/staff/change-password', '/staff/audit', '/staff/admin/users']) {
       const page = await client.get(path);
       assert.equal(page.status, 303, path);
@@ -218,7 +203,7 @@ describe('the second factor', () => {
     assert.equal(confirmed.location, '/staff');
     assert.equal((await client.get('/staff')).status, 200, 'with an authenticator, the staff desktop opens');
 
-    const officer = await signedIn(await aStaffMember(server.db, { roles: ['officer'] }));
+    const officer = await server.signedIn(await aStaffMember(server.db, { roles: ['officer'] }));
     assert.equal((await officer.get('/staff')).status, 200, 'people of other roles are not held up');
   });
 
@@ -258,7 +243,7 @@ describe('the second factor', () => {
   it("lets an administrator remove someone's second factor when they have lost it", async () => {
     const person = await aStaffMember(server.db, { roles: ['officer'] });
     const { client: theirs } = await withAuthenticator(person);
-    const admin = await signedIn(ADMIN);
+    const admin = await server.signedIn(ADMIN);
 
     const confirm = await admin.get(`/staff/admin/users/${person.id}/reset-two-factor`);
     assert.equal(confirm.status, 200);
@@ -272,7 +257,7 @@ describe('the second factor', () => {
       mfa_last_step: null,
     });
     assert.equal((await theirs.get('/staff')).status, 303, 'their session has ended');
-    const again = await aClient().signIn(person.email, person.password);
+    const again = await server.client().signIn(person.email, person.password);
     assert.equal(again.status, 303);
     assert.equal(again.location, '/staff', 'no code is asked for any more');
   });

@@ -11,7 +11,9 @@ import { ensureCouncilAndAdministrator } from '../../src/organisations/firstStar
 import { ensureAssetsBuilt } from '../../src/platform/assets.ts';
 import { buildServer } from '../../src/server.ts';
 import { createServices, type Services } from '../../src/services.ts';
+import assert from 'node:assert/strict';
 import { freshDatabase } from './database.ts';
+import { WebClient } from './web.ts';
 
 export const ADMIN = { email: 'admin@test.example', password: 'correct horse battery staple' };
 
@@ -24,6 +26,13 @@ export interface TestServer {
   dataDir: string;
   /** Passwords of the demo accounts, by email (with `demo: true`). */
   demoPasswords: Map<string, string>;
+  /**
+   * A web client coming from an address of its own (the server believes X-Forwarded-For from
+   * 127.0.0.1), so that the sign-in limits per address meet only the tests that are about them.
+   */
+  client(address?: string): WebClient;
+  /** A client signed in as `person` (who lands on /staff). */
+  signedIn(person: { email: string; password: string }, address?: string): Promise<WebClient>;
   close(): Promise<void>;
 }
 
@@ -37,6 +46,7 @@ export async function startTestServer(options: { demo?: boolean; env?: Record<st
     ONEDOOR_ADMIN_EMAIL: ADMIN.email,
     ONEDOOR_ADMIN_PASSWORD: ADMIN.password,
     ONEDOOR_JOBS: '0',
+    TRUST_PROXY: '127.0.0.1',
     LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
     ...options.env,
   });
@@ -60,6 +70,19 @@ export async function startTestServer(options: { demo?: boolean; env?: Record<st
   await app.listen({ port: 0, host: '127.0.0.1' });
   const address = app.server.address();
   const port = typeof address === 'object' && address ? address.port : 0;
+  const url = `http://127.0.0.1:${port}`;
+  let clients = 0;
+  const client = (address?: string) => {
+    clients += 1;
+    return new WebClient(url, address ?? `10.${(clients >> 16) & 255}.${(clients >> 8) & 255}.${clients & 255}`);
+  };
+  const signedIn = async (person: { email: string; password: string }, address?: string) => {
+    const signedInClient = client(address);
+    const page = await signedInClient.signIn(person.email, person.password);
+    assert.equal(page.status, 303, `${person.email} could not sign in (${page.errorSummary.join('; ')})`);
+    assert.equal(page.location, '/staff');
+    return signedInClient;
+  };
   let closed = false;
   const close = async () => {
     if (closed) return;
@@ -68,5 +91,5 @@ export async function startTestServer(options: { demo?: boolean; env?: Record<st
     await database.drop();
     fs.rmSync(dataDir, { recursive: true, force: true });
   };
-  return { url: `http://127.0.0.1:${port}`, db: database.db, config, services, app, dataDir, demoPasswords, close };
+  return { url, db: database.db, config, services, app, dataDir, demoPasswords, client, signedIn, close };
 }

@@ -19,9 +19,10 @@ export class WebClient {
   private readonly cookies = new Map<string, string>();
   private csrfToken: string | undefined;
 
+  /** `address`: the client address to claim in X-Forwarded-For (believed only from a trusted proxy). */
   constructor(
     readonly baseUrl: string,
-    private readonly forwardedFor?: string,
+    readonly address?: string,
   ) {}
 
   cookie(name: string): string | undefined {
@@ -57,7 +58,7 @@ export class WebClient {
     const headers: Record<string, string> = {};
     if (this.cookies.size > 0) headers.cookie = [...this.cookies].map(([name, value]) => `${name}=${value}`).join('; ');
     if (body) headers['content-type'] = 'application/x-www-form-urlencoded';
-    if (this.forwardedFor) headers['x-forwarded-for'] = this.forwardedFor;
+    if (this.address) headers['x-forwarded-for'] = this.address;
     const response = await fetch(new URL(path, this.baseUrl), { method, headers, body, redirect: 'manual' });
     for (const setCookie of response.headers.getSetCookie()) {
       const [pair = '', ...attributes] = setCookie.split(';');
