@@ -3,23 +3,11 @@
 // the same (initdb and start, or start) on the same machine in the same run.
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
-import { startEmbeddedPostgres } from '../src/db/embedded.ts';
+import { freePort, startEmbeddedPostgres } from '../src/db/embedded.ts';
 import { PROJECT_ROOT } from '../src/platform/assets.ts';
 import type { BenchResult } from './results.ts';
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 async function waitForReady(url: string, child: ReturnType<typeof spawn>): Promise<void> {
   for (;;) {

@@ -8,6 +8,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
+export { freePort } from '../../src/db/embedded.ts';
 
 export const PROJECT_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const BIN = path.join(PROJECT_ROOT, 'bin', 'onedoor.js');
@@ -30,18 +31,6 @@ function childEnvironment(overrides: Record<string, string | undefined>): NodeJS
     else env[name] = value;
   }
   return env;
-}
-
-/** A TCP port nobody is listening on at the moment. */
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
 }
 
 /** Listens on `port` (another program holding it) until `close()`. */
