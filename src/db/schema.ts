@@ -84,6 +84,7 @@ export interface RateLimitCountersTable {
   count: number;
   window_ends_at: Timestamp;
   created_at: CreatedAt;
+  updated_at: ColumnType<Date, never, Date | string>;
 }
 
 export interface AppSecretsTable {

@@ -15,7 +15,8 @@ export async function countHit(db: Queryable, key: string, windowMs: number): Pr
     on conflict (key) do update set
       count = case when c.window_ends_at <= now() then 1 else c.count + 1 end,
       window_ends_at = case when c.window_ends_at <= now()
-        then now() + make_interval(secs => ${windowMs / 1000}) else c.window_ends_at end
+        then now() + make_interval(secs => ${windowMs / 1000}) else c.window_ends_at end,
+      updated_at = now()
     returning count, greatest(0, ceil(extract(epoch from window_ends_at - now()) * 1000))::int as ttl
   `.execute(db);
   const row = result.rows[0]!;

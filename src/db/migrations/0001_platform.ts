@@ -115,7 +115,8 @@ export async function up(db: Kysely<unknown>): Promise<void> {
       key text primary key,
       count integer not null,
       window_ends_at timestamptz not null,
-      created_at timestamptz not null default now()
+      created_at timestamptz not null default now(),
+      updated_at timestamptz not null default now()
     );
     create index rate_limit_counters_window_idx on rate_limit_counters (window_ends_at);
 
