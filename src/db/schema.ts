@@ -123,6 +123,144 @@ export interface AuditEventsTable {
   details: unknown;
 }
 
+export interface PropertiesTable {
+  uprn: number;
+  council_id: string;
+  address_line1: string;
+  address_line2: string | null;
+  town: string;
+  postcode: string;
+  latitude: number | null;
+  longitude: number | null;
+  ward: string | null;
+  address_text: ColumnType<string, never, never>;
+  created_at: CreatedAt;
+  updated_at: UpdatedAt;
+}
+
+export type CustomerKind = 'person' | 'organisation';
+
+export interface CustomersTable {
+  id: Generated<string>;
+  council_id: string;
+  kind: CustomerKind;
+  title: string | null;
+  given_name: string | null;
+  family_name: string | null;
+  organisation_name: string | null;
+  date_of_birth: string | null;
+  preferred_language: Generated<string>;
+  preferred_contact_method: 'email' | 'phone' | 'sms' | 'letter' | null;
+  needs: Generated<string[]>;
+  interpreter_language: string | null;
+  adjustments: string | null;
+  merged_into: string | null;
+  merged_at: Timestamp | null;
+  created_at: CreatedAt;
+  updated_at: UpdatedAt;
+}
+
+export interface CustomerPreviousNamesTable {
+  id: Generated<string>;
+  customer_id: string;
+  given_name: string;
+  family_name: string;
+  created_at: CreatedAt;
+}
+
+export interface CustomerNameWordsTable {
+  word: string;
+  created_at: CreatedAt;
+}
+
+export interface CustomerEmailsTable {
+  id: Generated<string>;
+  customer_id: string;
+  email: string;
+  is_primary: Generated<boolean>;
+  created_at: CreatedAt;
+  updated_at: UpdatedAt;
+}
+
+export interface CustomerPhonesTable {
+  id: Generated<string>;
+  customer_id: string;
+  number: string;
+  kind: 'mobile' | 'landline' | 'other';
+  is_primary: Generated<boolean>;
+  created_at: CreatedAt;
+  updated_at: UpdatedAt;
+}
+
+export interface CustomerAddressesTable {
+  id: Generated<string>;
+  customer_id: string;
+  uprn: number | null;
+  address_line1: string;
+  address_line2: string | null;
+  town: string;
+  postcode: string;
+  is_current: Generated<boolean>;
+  moved_out_on: string | null;
+  address_text: ColumnType<string, never, never>;
+  created_at: CreatedAt;
+  updated_at: UpdatedAt;
+}
+
+export interface CustomerFlagsTable {
+  id: Generated<string>;
+  customer_id: string;
+  reason: string;
+  details: string | null;
+  review_on: string;
+  raised_by: string | null;
+  ended_at: Timestamp | null;
+  ended_by: string | null;
+  created_at: CreatedAt;
+  updated_at: UpdatedAt;
+}
+
+export interface CustomerConsentsTable {
+  id: Generated<string>;
+  customer_id: string;
+  organisation_id: string;
+  shares: string[];
+  purpose: string | null;
+  given_on: string;
+  recorded_by: string | null;
+  withdrawn_at: Timestamp | null;
+  created_at: CreatedAt;
+  updated_at: UpdatedAt;
+}
+
+export interface CustomerNotesTable {
+  id: Generated<string>;
+  customer_id: string;
+  body: string;
+  author_id: string | null;
+  created_at: CreatedAt;
+}
+
+export interface ContactsTable {
+  id: Generated<string>;
+  council_id: string;
+  customer_id: string | null;
+  channel: string;
+  service_code: string | null;
+  reason: string | null;
+  outcome: string;
+  avoidable_reason: string | null;
+  signposted_to: string | null;
+  site_id: string | null;
+  notes: string | null;
+  recorded_by: string | null;
+  recorded_by_api_key: string | null;
+  started_at: Timestamp;
+  ended_at: Timestamp;
+  created_at: CreatedAt;
+  updated_at: UpdatedAt;
+}
+
 export interface Database {
   organisations: OrganisationsTable;
   teams: TeamsTable;
@@ -135,6 +273,17 @@ export interface Database {
   app_secrets: AppSecretsTable;
   sites: SitesTable;
   audit_events: AuditEventsTable;
+  properties: PropertiesTable;
+  customers: CustomersTable;
+  customer_previous_names: CustomerPreviousNamesTable;
+  customer_name_words: CustomerNameWordsTable;
+  customer_emails: CustomerEmailsTable;
+  customer_phones: CustomerPhonesTable;
+  customer_addresses: CustomerAddressesTable;
+  customer_flags: CustomerFlagsTable;
+  customer_consents: CustomerConsentsTable;
+  customer_notes: CustomerNotesTable;
+  contacts: ContactsTable;
 }
 
 export type OrganisationRow = Selectable<OrganisationsTable>;

@@ -17,7 +17,9 @@ export async function clearExpired(db: Db): Promise<{ sessions: number; throttle
 
 /** Makes this month's and the next three months' partitions of the partitioned tables. */
 export async function preparePartitions(db: Db): Promise<void> {
-  await sql`select ensure_monthly_partitions('audit_events', current_date, 4)`.execute(db);
+  for (const table of ['audit_events', 'contacts']) {
+    await sql`select ensure_monthly_partitions(${table}, current_date, 4)`.execute(db);
+  }
 }
 
 export function housekeepingJobs(db: Db): ScheduledJob[] {

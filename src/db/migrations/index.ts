@@ -2,7 +2,9 @@
 // is fixed at build time and /readyz can tell whether the database is current.
 import type { Migration } from 'kysely';
 import * as platform from './0001_platform.ts';
+import * as customers from './0002_customers.ts';
 
 export const migrations: Record<string, Migration> = {
   '0001_platform': platform,
+  '0002_customers': customers,
 };
