@@ -3,6 +3,7 @@ import formBody from '@fastify/formbody';
 import cookie from '@fastify/cookie';
 import Fastify, { type FastifyInstance } from 'fastify';
 import type { Config } from './config.ts';
+import { contactsStaffRoutes } from './contacts/staff.routes.ts';
 import { organisationsStaffRoutes } from './organisations/staff.routes.ts';
 import type { AssetManifest } from './platform/assets.ts';
 import { PROJECT_ROOT, defaultAssetsDirectory } from './platform/assets.ts';
@@ -62,6 +63,7 @@ export async function buildServer(config: Config, services: Services, manifest: 
     await pages.register(staffHomeRoutes);
     await pages.register(organisationsStaffRoutes, { organisations: services.organisations });
     await pages.register(auditStaffRoutes, { audit: services.audit });
+    await pages.register(contactsStaffRoutes, { contacts: services.contacts });
   });
 
   return app;

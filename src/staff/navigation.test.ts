@@ -31,8 +31,18 @@ describe('the staff desktop navigation', () => {
     assert.deepEqual(keysFor(aStaffMember(['dpo'])), ['home', 'audit']);
   });
 
-  it('shows an advisor only the home page', () => {
-    assert.deepEqual(keysFor(aStaffMember(['advisor'])), ['home']);
+  it('shows an advisor the home page and contact logging', () => {
+    assert.deepEqual(keysFor(aStaffMember(['advisor'])), ['home', 'contacts']);
+  });
+
+  it('offers contact logging to everyone who talks to residents, partners included, and nobody else', () => {
+    for (const role of ['advisor', 'officer', 'team_leader', 'complaints_officer'] as Role[]) {
+      assert.ok(keysFor(aStaffMember([role])).includes('contacts'), role);
+    }
+    assert.ok(keysFor(aStaffMember(['partner_worker'], 'partner')).includes('contacts'));
+    for (const role of ['performance_analyst', 'dpo', 'admin'] as Role[]) {
+      assert.ok(!keysFor(aStaffMember([role])).includes('contacts'), role);
+    }
   });
 
   it('keeps the council-wide security settings from a partner agency’s administrator', () => {
@@ -40,7 +50,7 @@ describe('the staff desktop navigation', () => {
   });
 
   it('joins the sections of every role a person holds', () => {
-    assert.deepEqual(keysFor(aStaffMember(['advisor', 'dpo'])), ['home', 'audit']);
+    assert.deepEqual(keysFor(aStaffMember(['advisor', 'dpo'])), ['home', 'contacts', 'audit']);
   });
 
   it('marks the section of the current page, and home only on the home page itself', () => {

@@ -1,4 +1,5 @@
 // The staff desktop's primary navigation: each person sees the sections their roles open.
+import { LOGGING_ROLES } from '../contacts/policy.ts';
 import type { Role, StaffActor } from '../platform/actor.ts';
 import type { Translate } from '../platform/i18n.ts';
 
@@ -12,6 +13,7 @@ interface Section {
 
 export const SECTIONS: Section[] = [
   { key: 'home', href: '/staff', roles: [] },
+  { key: 'contacts', href: '/staff/contacts/new', roles: LOGGING_ROLES },
   { key: 'users', href: '/staff/admin/users', roles: ['admin'] },
   { key: 'teams', href: '/staff/admin/teams', roles: ['admin'] },
   { key: 'organisations', href: '/staff/admin/organisations', roles: ['admin'] },
