@@ -2,7 +2,9 @@
 import { initAll as initGovUkFrontend } from 'govuk-frontend';
 import { initAll as initMojFrontend } from '@ministryofjustice/frontend';
 import { initContactTimers } from './contact-timer.js';
+import { initReveals } from './reveal.js';
 
 initGovUkFrontend();
 initMojFrontend();
 initContactTimers();
+initReveals();
