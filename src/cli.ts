@@ -9,6 +9,9 @@ import { openDatabase } from './db/connect.ts';
 import type { Db } from './db/database.ts';
 import { migrateToLatest } from './db/migrate.ts';
 import { seedDemo } from './demo/seedDemo.ts';
+import { ImportFileError, type ImportResult } from './integration/imports/csv.ts';
+import { importCustomers } from './integration/imports/customers.ts';
+import { importGazetteer } from './integration/imports/gazetteer.ts';
 import { start } from './main.ts';
 import { findFirstCouncil, findOrganisation } from './organisations/repo.ts';
 import { createOrganisationsService } from './organisations/service.ts';
@@ -26,6 +29,10 @@ Commands:
   user create --email E --name N --role R[,R2] [--org CODE]
                                 create a staff account; the password is read from
                                 standard input (typed, hidden, when it is a terminal)
+  import <gazetteer|customers> FILE.csv [--org CODE]
+                                import the council's properties or customers from a
+                                CSV file with a header row; reports each rejected row
+                                by its line number (exit 1 when any row is rejected)
   help                          show this help
 
 Roles: ${ROLES.join(', ')}
@@ -68,6 +75,8 @@ async function main(argv: string[]): Promise<number> {
     case 'user':
       if (rest[0] !== 'create') throw new UsageError('usage: onedoor user create --email E --name N --role R [--org O]');
       return await createUser(config, rest.slice(1));
+    case 'import':
+      return await importFile(config, rest);
     default:
       throw new UsageError(`unknown command "${command}": run onedoor --help`);
   }
@@ -158,6 +167,57 @@ async function createUser(config: Config, args: string[]): Promise<number> {
       throw error;
     }
   });
+}
+
+const IMPORTS = { gazetteer: importGazetteer, customers: importCustomers } as const;
+const IMPORT_USAGE = 'usage: onedoor import <gazetteer|customers> FILE.csv [--org CODE]';
+
+async function importFile(config: Config, args: string[]): Promise<number> {
+  let values, positionals;
+  try {
+    ({ values, positionals } = parseArgs({ args, options: { org: { type: 'string' } }, strict: true, allowPositionals: true }));
+  } catch (error) {
+    throw new UsageError(`${(error as Error).message}\n${IMPORT_USAGE}`);
+  }
+  const [kind, file, ...extra] = positionals;
+  if (kind === 'services') throw new UsageError(`importing services is not supported yet\n${IMPORT_USAGE}`);
+  if (kind !== 'gazetteer' && kind !== 'customers') {
+    throw new UsageError(kind === undefined ? IMPORT_USAGE : `cannot import "${kind}"\n${IMPORT_USAGE}`);
+  }
+  if (file === undefined || extra.length > 0) throw new UsageError(IMPORT_USAGE);
+  try {
+    fs.accessSync(file, fs.constants.R_OK);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    throw new UsageError(`cannot read ${file}: ${code === 'ENOENT' ? 'there is no such file' : (code ?? 'unreadable')}`);
+  }
+
+  return await withDatabase(config, async (db) => {
+    await migrateToLatest(db);
+    const council = values.org ? await findOrganisation(db, values.org) : await findFirstCouncil(db);
+    if (!council || council.kind !== 'council') {
+      throw new UsageError(
+        values.org ? `no council with the code "${values.org}"` : 'there is no council yet: run onedoor start first',
+      );
+    }
+    let result: ImportResult;
+    try {
+      result = await IMPORTS[kind](db, { file, councilId: council.id });
+    } catch (error) {
+      if (error instanceof ImportFileError) throw new UsageError(error.message);
+      throw error;
+    }
+    console.log(importSummary(result));
+    for (const { line, reason } of result.rejected) console.log(`line ${line}: ${reason}`);
+    return result.rejected.length > 0 ? 1 : 0;
+  });
+}
+
+function importSummary({ imported, rejected }: ImportResult): string {
+  const count = (n: number) => `${n.toLocaleString('en-GB')} row${n === 1 ? '' : 's'}`;
+  return rejected.length > 0
+    ? `Imported ${count(imported)}; rejected ${rejected.length.toLocaleString('en-GB')}:`
+    : `Imported ${count(imported)}.`;
 }
 
 /** The password from standard input: typed without echo at a terminal, else the first line. */

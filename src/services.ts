@@ -6,6 +6,7 @@ import { findCustomerForContact } from './contacts/repo.ts';
 import { createContactsService } from './contacts/service.ts';
 import type { Db } from './db/database.ts';
 import { migrationsAreCurrent } from './db/migrate.ts';
+import { createGazetteerService } from './gazetteer/service.ts';
 import { findFirstCouncil } from './organisations/repo.ts';
 import { createOrganisationsService } from './organisations/service.ts';
 import { createAuditService } from './platform/audit/service.ts';
@@ -38,6 +39,7 @@ export async function createServices(db: Db, config: Config) {
     organisations: createOrganisationsService(db),
     auth: createAuthService(db),
     audit: createAuditService(db),
+    gazetteer: createGazetteerService(db),
     // TEMPORARY: a look-up that ignores who is asking, until the customers service offers its policy-aware one.
     contacts: createContactsService(db, { findCustomer: (_actor, id) => findCustomerForContact(db, id) }),
     sessions: {

@@ -1,14 +1,18 @@
 // The demo council: a fictional district council on the Shropshire–Wales border, with its
 // teams, partner agencies, two one-stop shops and the mobile bus, and one demo account for each
-// role (the administrator is made at first start). Running it again adds only what is missing.
+// role (the administrator is made at first start), a gazetteer of about 20,000 addresses, about
+// 2,000 customers and six months of their contacts. Running it again adds only what is missing.
 // Demo passwords are random and written to DATA_DIR/demo-credentials.txt, never printed.
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Db } from '../db/database.ts';
 import { systemActor, type Role } from '../platform/actor.ts';
 import { recordAudit } from '../platform/audit/audit.ts';
+import * as gazetteerRepo from '../gazetteer/repo.ts';
 import * as organisationsRepo from '../organisations/repo.ts';
 import { createOrganisationsService, temporaryPassword } from '../organisations/service.ts';
+import { seedDemoCustomers } from './customers.ts';
+import { buildDemoGazetteer, POSTCODES_FILE, referenceDataDir } from './gazetteer.ts';
 
 export const DEMO_CREDENTIALS_FILE = 'demo-credentials.txt';
 export const DEMO_COUNCIL_CODE = 'severn-marches';
@@ -157,9 +161,18 @@ export interface DemoOutcome {
   councilCreated: boolean;
   usersCreated: number;
   credentialsFile: string;
+  /** Gazetteer addresses added (none when the council already had a gazetteer). */
+  addressesCreated: number;
+  /** Customers added (none when the council already had customers), and their contacts. */
+  customersCreated: number;
+  contactsCreated: number;
 }
 
-export async function seedDemo(db: Db, dataDir: string): Promise<DemoOutcome> {
+export async function seedDemo(
+  db: Db,
+  dataDir: string,
+  log: (line: string) => void = (line) => console.log(line),
+): Promise<DemoOutcome> {
   const actor = systemActor('demo');
   const council = await ensureOrganisation(db, COUNCIL, null);
   for (const partner of PARTNERS) await ensureOrganisation(db, partner, council.id);
@@ -204,6 +217,19 @@ export async function seedDemo(db: Db, dataDir: string): Promise<DemoOutcome> {
     created.push(`${user.role.padEnd(20)} ${user.email.padEnd(36)} ${password}`);
   }
 
+  const addressesCreated = await seedGazetteer(db, council.id, log);
+  let customers = { customers: 0, contacts: 0 };
+  const hasCustomers = await db
+    .selectFrom('customers')
+    .select('id')
+    .where('council_id', '=', council.id)
+    .limit(1)
+    .executeTakeFirst();
+  if (!hasCustomers) {
+    const advisor = await organisationsRepo.findUserByEmail(db, DEMO_USERS[0]!.email);
+    customers = await seedDemoCustomers(db, council.id, { advisorId: advisor?.id ?? null });
+  }
+
   const credentialsFile = path.join(dataDir, DEMO_CREDENTIALS_FILE);
   if (created.length > 0) {
     fs.mkdirSync(dataDir, { recursive: true });
@@ -213,7 +239,28 @@ export async function seedDemo(db: Db, dataDir: string): Promise<DemoOutcome> {
         `${'role'.padEnd(20)} ${'email address'.padEnd(36)} password\n`;
     fs.appendFileSync(credentialsFile, `${heading}${created.join('\n')}\n`, { mode: 0o600 });
   }
-  return { councilCreated: council.created, usersCreated: created.length, credentialsFile };
+  return {
+    councilCreated: council.created,
+    usersCreated: created.length,
+    credentialsFile,
+    addressesCreated,
+    customersCreated: customers.customers,
+    contactsCreated: customers.contacts,
+  };
+}
+
+/** The demo gazetteer, unless the council already has one (its own, imported, is kept). */
+async function seedGazetteer(db: Db, councilId: string, log: (line: string) => void): Promise<number> {
+  if ((await gazetteerRepo.countProperties(db, councilId)) > 0) return 0;
+  const gazetteer = buildDemoGazetteer();
+  if (gazetteer.source === 'fallback') {
+    log(
+      `Demo gazetteer: ${path.join(referenceDataDir(), POSTCODES_FILE)} not found (set ONEDOOR_REFERENCE_DATA), ` +
+        `so ${gazetteer.properties.length} addresses on a few Oswestry-area postcodes instead`,
+    );
+  }
+  await db.transaction().execute((trx) => gazetteerRepo.upsertProperties(trx, councilId, gazetteer.properties));
+  return gazetteer.properties.length;
 }
 
 async function ensureOrganisation(db: Db, organisation: DemoOrganisation, councilId: string | null) {

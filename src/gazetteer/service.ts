@@ -1,0 +1,97 @@
+// The gazetteer: the addresses at a postcode (for the customer form's "find an address", with or
+// without JavaScript) and a property by its UPRN. Imports and the demo write properties through
+// saveProperties, inside the transaction of their batch.
+import type { Db, Tx } from '../db/database.ts';
+import { normalisePostcode } from '../customers/contactPoints.ts';
+import type { Actor } from '../platform/actor.ts';
+import { Invalid, NotFound } from '../platform/errors.ts';
+import { gazetteerPolicy } from './policy.ts';
+import * as repo from './repo.ts';
+import type { CouncilScope, NewProperty, PropertyRecord } from './repo.ts';
+
+export type { NewProperty } from './repo.ts';
+
+/** A property as the rest of OneDoor sees it. */
+export interface Address {
+  uprn: number;
+  line1: string;
+  line2: string | null;
+  town: string;
+  postcode: string;
+  latitude: number | null;
+  longitude: number | null;
+  ward: string | null;
+  /** The address on one line, as it is offered in a list: "12 Church Street, Oswestry, SY11 2AB". */
+  label: string;
+}
+
+export interface AddressesAtPostcode {
+  /** The postcode in its normal form. */
+  postcode: string;
+  /** Empty when the gazetteer has no property there (show gazetteer.noAddresses). */
+  addresses: Address[];
+}
+
+export function createGazetteerService(db: Db) {
+  /** The council whose gazetteer `actor` may read; OneDoor itself reads every council's. */
+  function councilOf(actor: Actor): CouncilScope {
+    if (actor.kind === 'system') return 'all';
+    gazetteerPolicy.authorize(actor, 'lookUp', { councilId: actor.councilId });
+    return actor.councilId;
+  }
+
+  return {
+    /** Throws Invalid (field `postcode`) when the value is empty or is not a full UK postcode. */
+    async addressesAt(actor: Actor, postcode: string): Promise<AddressesAtPostcode> {
+      const council = councilOf(actor);
+      if (postcode.trim() === '') throw new Invalid([{ field: 'postcode', message: 'gazetteer.errors.postcodeMissing' }]);
+      const normalised = normalisePostcode(postcode);
+      if (!normalised) throw new Invalid([{ field: 'postcode', message: 'gazetteer.errors.postcodeFormat' }]);
+      const properties = await repo.addressesAt(db, council, normalised);
+      return { postcode: normalised, addresses: properties.map(presentAddress) };
+    },
+
+    /** Throws NotFound when the UPRN is not one of the council's properties. */
+    async property(actor: Actor, uprn: number | string): Promise<Address> {
+      const council = councilOf(actor);
+      const number = typeof uprn === 'number' ? uprn : /^\d{1,12}$/.test(uprn.trim()) ? Number(uprn.trim()) : NaN;
+      const property = Number.isSafeInteger(number) ? await repo.findProperty(db, council, number) : undefined;
+      if (!property) throw new NotFound('property');
+      return presentAddress(property);
+    },
+  };
+}
+
+export type GazetteerService = ReturnType<typeof createGazetteerService>;
+
+/**
+ * Adds or updates the council's properties in the caller's transaction (an import batch, the
+ * demo). Returns the UPRNs written: a UPRN that belongs to another council is not.
+ */
+export async function saveProperties(trx: Tx, councilId: string, properties: NewProperty[]): Promise<number[]> {
+  return await repo.upsertProperties(trx, councilId, properties);
+}
+
+/** Which of these UPRNs are the council's properties, by UPRN. */
+export async function propertiesByUprn(trx: Db | Tx, councilId: string, uprns: number[]): Promise<Map<number, Address>> {
+  const properties = await repo.findProperties(trx, councilId, [...new Set(uprns)]);
+  return new Map(properties.map((property) => [property.uprn, presentAddress(property)]));
+}
+
+export function addressLabel(address: { line1: string; line2: string | null; town: string; postcode: string }): string {
+  return [address.line1, address.line2, address.town, address.postcode].filter(Boolean).join(', ');
+}
+
+function presentAddress(property: PropertyRecord): Address {
+  return {
+    uprn: property.uprn,
+    line1: property.line1,
+    line2: property.line2,
+    town: property.town,
+    postcode: property.postcode,
+    latitude: property.latitude,
+    longitude: property.longitude,
+    ward: property.ward,
+    label: addressLabel(property),
+  };
+}
