@@ -9,6 +9,7 @@ import type { Db } from '../db/database.ts';
 import { ROLES } from '../platform/actor.ts';
 import { createAuthService } from '../platform/auth/service.ts';
 import { passwordProblem } from '../platform/passwords.ts';
+import { POSTCODES_FILE, referenceDataDir } from './gazetteer.ts';
 import { DEMO_COUNCIL_CODE, DEMO_CREDENTIALS_FILE, seedDemo } from './seedDemo.ts';
 
 /** The demo accounts written to the credentials file: email, role and password. */
@@ -37,12 +38,24 @@ describe('the demo council', () => {
 
   /** Everything the demo creates, counted. */
   async function inventory() {
-    const { rows } = await sql<{ organisations: number; teams: number; sites: number; users: number; members: number }>`
+    const { rows } = await sql<{
+      organisations: number;
+      teams: number;
+      sites: number;
+      users: number;
+      members: number;
+      properties: number;
+      customers: number;
+      contacts: number;
+    }>`
       select (select count(*)::int from organisations) as organisations,
              (select count(*)::int from teams) as teams,
              (select count(*)::int from sites) as sites,
              (select count(*)::int from staff_users) as users,
-             (select count(*)::int from team_members) as members
+             (select count(*)::int from team_members) as members,
+             (select count(*)::int from properties) as properties,
+             (select count(*)::int from customers) as customers,
+             (select count(*)::int from contacts) as contacts
     `.execute(db);
     return rows[0]!;
   }
@@ -50,6 +63,9 @@ describe('the demo council', () => {
   it('seeds the council with its teams, partner agencies, one-stop shops and bus, and an account per role but admin', async () => {
     const outcome = await seedDemo(db, dataDir);
     assert.equal(outcome.councilCreated, true);
+    assert.ok(outcome.addressesCreated > 18_000);
+    assert.equal(outcome.customersCreated, 2_000);
+    assert.ok(outcome.contactsCreated > 3_000);
     assert.equal(outcome.usersCreated, ROLES.length - 1);
     assert.equal(outcome.credentialsFile, path.join(dataDir, DEMO_CREDENTIALS_FILE));
 
@@ -75,6 +91,112 @@ describe('the demo council', () => {
     assert.deepEqual(roles, ROLES.filter((role) => role !== 'admin').sort());
   });
 
+  it('builds a gazetteer of about 20,000 addresses on real SY postcodes', async () => {
+    const council = await db
+      .selectFrom('organisations')
+      .select('id')
+      .where('code', '=', DEMO_COUNCIL_CODE)
+      .executeTakeFirstOrThrow();
+    const { rows } = await sql<{ properties: number; postcodes: number; wards: number; towns: string[] }>`
+      select count(*)::int as properties, count(distinct postcode)::int as postcodes, count(distinct ward)::int as wards,
+             array_agg(distinct town order by town) as towns
+      from properties where council_id = ${council.id}
+    `.execute(db);
+    const summary = rows[0]!;
+    assert.ok(summary.properties >= 18_000 && summary.properties <= 21_000, `${summary.properties} addresses`);
+    assert.ok(summary.postcodes > 1_000, `${summary.postcodes} postcodes`);
+    assert.ok(summary.wards >= 12, `${summary.wards} wards`);
+    assert.ok(summary.towns.includes('Oswestry') && summary.towns.includes('Ellesmere'), summary.towns.join(', '));
+
+    const real = new Set(
+      fs
+        .readFileSync(path.join(referenceDataDir(), POSTCODES_FILE), 'utf8')
+        .split('\n')
+        .map((line) => line.split(',')[0]!.replace(/\s/g, '')),
+    );
+    const postcodes = await db
+      .selectFrom('properties')
+      .select(sql<string>`postcode_key(postcode)`.as('key'))
+      .distinct()
+      .execute();
+    assert.deepEqual(
+      postcodes.filter((postcode) => !real.has(postcode.key)),
+      [],
+      'every postcode is a real one',
+    );
+  });
+
+  it('adds about 2,000 customers at gazetteer addresses, with six months of contacts in a realistic mix', async () => {
+    const { rows } = await sql<{
+      customers: number;
+      at_gazetteer: number;
+      welsh: number;
+      with_needs: number;
+      former_names: number;
+      flags: number;
+      consents: number;
+      with_two_phones: number;
+    }>`
+      select count(*)::int as customers,
+             (select count(distinct customer_id)::int from customer_addresses a join properties p using (uprn)) as at_gazetteer,
+             count(*) filter (where preferred_language = 'cy')::int as welsh,
+             count(*) filter (where cardinality(needs) > 0)::int as with_needs,
+             (select count(*)::int from customer_previous_names) as former_names,
+             (select count(*)::int from customer_flags where review_on is not null) as flags,
+             (select count(*)::int from customer_consents c join organisations o on o.id = c.organisation_id and o.kind = 'partner') as consents,
+             (select count(*)::int from (select customer_id from customer_phones group by 1 having count(*) > 1) t) as with_two_phones
+      from customers
+    `.execute(db);
+    const customers = rows[0]!;
+    assert.equal(customers.customers, 2_000);
+    assert.equal(customers.at_gazetteer, 2_000, 'everyone lives at a gazetteer address');
+    for (const [what, low, high] of [
+      ['welsh', 100, 300],
+      ['with_needs', 120, 300],
+      ['former_names', 50, 400],
+      ['flags', 10, 80],
+      ['consents', 20, 120],
+      ['with_two_phones', 100, 600],
+    ] as const) {
+      assert.ok(customers[what] >= low && customers[what] <= high, `${what}: ${customers[what]}`);
+    }
+
+    const contacts = (
+      await sql<{
+        all: number;
+        anonymous: number;
+        resolved: number;
+        avoidable: number;
+        oldest_days: number;
+        channels: number;
+        sites: number;
+        recorded: number;
+      }>`
+        select count(*)::int as all,
+               count(*) filter (where customer_id is null)::int as anonymous,
+               count(*) filter (where outcome = 'resolved_first_contact')::int as resolved,
+               count(*) filter (where avoidable_reason is not null)::int as avoidable,
+               extract(day from now() - min(started_at))::int as oldest_days,
+               count(distinct channel)::int as channels,
+               count(distinct site_id)::int as sites,
+               count(recorded_by)::int as recorded
+        from contacts
+      `.execute(db)
+    ).rows[0]!;
+    assert.ok(contacts.all > 3_000, `${contacts.all} contacts`);
+    assert.ok(contacts.anonymous > 500, `${contacts.anonymous} anonymous`);
+    const share = (n: number) => n / contacts.all;
+    assert.ok(
+      share(contacts.resolved) > 0.7 && share(contacts.resolved) < 0.8,
+      `resolved at first contact: ${share(contacts.resolved)}`,
+    );
+    assert.ok(share(contacts.avoidable) > 0.09 && share(contacts.avoidable) < 0.15, `avoidable: ${share(contacts.avoidable)}`);
+    assert.ok(contacts.oldest_days >= 170 && contacts.oldest_days <= 183, `${contacts.oldest_days} days of history`);
+    assert.equal(contacts.channels, 9);
+    assert.equal(contacts.sites, 3);
+    assert.ok(contacts.recorded > 0, 'the advisor recorded the assisted contacts');
+  });
+
   it('writes each demo account’s password to a file only its owner can read', () => {
     const file = path.join(dataDir, DEMO_CREDENTIALS_FILE);
     assert.equal(fs.statSync(file).mode & 0o777, 0o600);
@@ -96,6 +218,8 @@ describe('the demo council', () => {
     const outcome = await seedDemo(db, dataDir);
     assert.equal(outcome.councilCreated, false);
     assert.equal(outcome.usersCreated, 0);
+    assert.equal(outcome.addressesCreated, 0);
+    assert.equal(outcome.customersCreated, 0);
     assert.deepEqual(await inventory(), before);
     assert.equal(fs.readFileSync(path.join(dataDir, DEMO_CREDENTIALS_FILE), 'utf8'), fileBefore);
 
@@ -105,5 +229,37 @@ describe('the demo council', () => {
       const result = await auth.signIn({ email, password, ip: `192.0.2.${n + 1}` });
       assert.equal(result.kind, 'signedIn', email);
     }
+  });
+});
+
+describe('the demo council on a machine without the reference data', () => {
+  let database: TestDatabase;
+  let dataDir: string;
+  const saved = process.env.ONEDOOR_REFERENCE_DATA;
+  before(async () => {
+    database = await freshDatabase();
+    dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'onedoor-demo-test-'));
+    process.env.ONEDOOR_REFERENCE_DATA = path.join(dataDir, 'no-reference-data-here');
+  });
+  after(async () => {
+    if (saved === undefined) delete process.env.ONEDOOR_REFERENCE_DATA;
+    else process.env.ONEDOOR_REFERENCE_DATA = saved;
+    await database.drop();
+    fs.rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  it('falls back to a few hundred addresses on well-known postcodes, and says so in one line', async () => {
+    const lines: string[] = [];
+    const outcome = await seedDemo(database.db, dataDir, (line) => lines.push(line));
+    assert.equal(lines.length, 1);
+    assert.match(lines[0]!, /Demo gazetteer: .*postcodes_SY\.csv not found \(set ONEDOOR_REFERENCE_DATA\)/);
+    assert.ok(outcome.addressesCreated >= 200 && outcome.addressesCreated <= 500, `${outcome.addressesCreated} addresses`);
+    assert.equal(outcome.customersCreated, 2_000);
+    const outside = await database.db
+      .selectFrom('customer_addresses')
+      .select('id')
+      .where((eb) => eb.or([eb('uprn', 'is', null), eb('uprn', 'not in', eb.selectFrom('properties').select('uprn'))]))
+      .execute();
+    assert.deepEqual(outside, [], 'the customers still live at gazetteer addresses');
   });
 });
