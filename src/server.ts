@@ -4,6 +4,8 @@ import cookie from '@fastify/cookie';
 import Fastify, { type FastifyInstance } from 'fastify';
 import type { Config } from './config.ts';
 import { contactsStaffRoutes } from './contacts/staff.routes.ts';
+import { customerRecordStaffRoutes } from './customers/staff.manage.routes.ts';
+import { customersStaffRoutes } from './customers/staff.routes.ts';
 import { organisationsStaffRoutes } from './organisations/staff.routes.ts';
 import type { AssetManifest } from './platform/assets.ts';
 import { PROJECT_ROOT, defaultAssetsDirectory } from './platform/assets.ts';
@@ -63,6 +65,12 @@ export async function buildServer(config: Config, services: Services, manifest: 
     await pages.register(staffHomeRoutes);
     await pages.register(organisationsStaffRoutes, { organisations: services.organisations });
     await pages.register(auditStaffRoutes, { audit: services.audit });
+    await pages.register(customersStaffRoutes, { customers: services.customers, gazetteer: services.gazetteer });
+    await pages.register(customerRecordStaffRoutes, {
+      customers: services.customers,
+      gazetteer: services.gazetteer,
+      organisations: services.organisations,
+    });
     await pages.register(contactsStaffRoutes, { contacts: services.contacts });
   });
 

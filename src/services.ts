@@ -2,8 +2,8 @@
 // the HTTP layer. Routes see these services, never the database.
 import { sql } from 'kysely';
 import type { Config } from './config.ts';
-import { findCustomerForContact } from './contacts/repo.ts';
 import { createContactsService } from './contacts/service.ts';
+import { createCustomersService } from './customers/service.ts';
 import type { Db } from './db/database.ts';
 import { migrationsAreCurrent } from './db/migrate.ts';
 import { createGazetteerService } from './gazetteer/service.ts';
@@ -33,6 +33,7 @@ export async function createServices(db: Db, config: Config) {
     return branding.value;
   }
 
+  const customers = createCustomersService(db);
   let migrationsCurrent = false;
   return {
     config,
@@ -40,8 +41,8 @@ export async function createServices(db: Db, config: Config) {
     auth: createAuthService(db),
     audit: createAuditService(db),
     gazetteer: createGazetteerService(db),
-    // TEMPORARY: a look-up that ignores who is asking, until the customers service offers its policy-aware one.
-    contacts: createContactsService(db, { findCustomer: (_actor, id) => findCustomerForContact(db, id) }),
+    customers,
+    contacts: createContactsService(db, { findCustomer: (actor, id) => customers.findForContact(actor, id) }),
     sessions: {
       secret: sessionSecret,
       store: new PostgresSessionStore(db, {

@@ -22,7 +22,11 @@ export function parsePhone(value: string): Phone | undefined {
   if (!parsed?.isValid()) return undefined;
   const type = parsed.getType();
   const kind = type === 'MOBILE' ? 'mobile' : type === 'FIXED_LINE' || type === 'FIXED_LINE_OR_MOBILE' ? 'landline' : 'other';
-  return { number: parsed.number, kind, national: parsed.countryCallingCode === '44' ? parsed.formatNational() : parsed.formatInternational() };
+  return {
+    number: parsed.number,
+    kind,
+    national: parsed.countryCallingCode === '44' ? parsed.formatNational() : parsed.formatInternational(),
+  };
 }
 
 /** An E.164 number as it is shown to UK staff. */

@@ -519,40 +519,45 @@ export async function timeline(
 ): Promise<TimelineEntry[]> {
   const sources = [];
   const before = options.after;
+  // Each source takes its newest rows through its (customer, time) index first, and only then
+  // looks up who recorded them; the sources are merged and cut to one page.
   const keyset = (at: string, id: string) =>
-    before ? sql`and (${sql.ref(at)}, ${sql.ref(id)}::text) < (${before.at}::timestamptz, ${before.id})` : sql``;
+    before ? sql`and (${sql.ref(at)}, ${sql.ref(id)}) < (${before.at}::timestamptz, ${before.id}::uuid)` : sql``;
+  const recordedBy = (alias: string, column: string) => sql`
+    left join staff_users s on s.id = ${sql.ref(`${alias}.${column}`)}
+    left join organisations o on o.id = s.organisation_id`;
   if (options.kinds.includes('contact')) {
     sources.push(sql`
       (select 'contact' as kind, x.id::text as id, x.started_at as at, x.channel as label, x.outcome, x.notes as detail,
         x.service_code as "serviceCode", x.avoidable_reason as "avoidableReason", s.name as "byName", o.name as "byOrganisation"
-      from contacts x
-      left join staff_users s on s.id = x.recorded_by
-      left join organisations o on o.id = s.organisation_id
-      where x.customer_id = ${customerId} ${keyset('x.started_at', 'x.id')}
-      order by x.started_at desc, x.id::text desc
-      limit ${options.limit})`);
+      from (
+        select * from contacts
+        where customer_id = ${customerId} ${keyset('started_at', 'id')}
+        order by started_at desc, id desc
+        limit ${options.limit}
+      ) x ${recordedBy('x', 'recorded_by')})`);
   }
   if (options.kinds.includes('note')) {
     sources.push(sql`
       (select 'note' as kind, n.id::text as id, n.created_at as at, null as label, null as outcome, n.body as detail,
         null as "serviceCode", null as "avoidableReason", s.name as "byName", o.name as "byOrganisation"
-      from customer_notes n
-      left join staff_users s on s.id = n.author_id
-      left join organisations o on o.id = s.organisation_id
-      where n.customer_id = ${customerId} ${keyset('n.created_at', 'n.id')}
-      order by n.created_at desc, n.id::text desc
-      limit ${options.limit})`);
+      from (
+        select * from customer_notes
+        where customer_id = ${customerId} ${keyset('created_at', 'id')}
+        order by created_at desc, id desc
+        limit ${options.limit}
+      ) n ${recordedBy('n', 'author_id')})`);
   }
   if (options.kinds.includes('flag')) {
     sources.push(sql`
       (select 'flag' as kind, f.id::text as id, f.created_at as at, f.reason as label, null as outcome, f.details as detail,
         null as "serviceCode", null as "avoidableReason", s.name as "byName", o.name as "byOrganisation"
-      from customer_flags f
-      left join staff_users s on s.id = f.raised_by
-      left join organisations o on o.id = s.organisation_id
-      where f.customer_id = ${customerId} ${keyset('f.created_at', 'f.id')}
-      order by f.created_at desc, f.id::text desc
-      limit ${options.limit})`);
+      from (
+        select * from customer_flags
+        where customer_id = ${customerId} ${keyset('created_at', 'id')}
+        order by created_at desc, id desc
+        limit ${options.limit}
+      ) f ${recordedBy('f', 'raised_by')})`);
   }
   if (sources.length === 0) return [];
   const result = await sql<TimelineEntry>`

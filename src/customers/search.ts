@@ -35,7 +35,7 @@ export interface SearchHit {
 
 // How alike a typed word and a dictionary word must be. 0.3 (pg_trgm's default) misses "jon" for
 // "john"; lower lets in noise that the ranking then pushes down.
-const WORD_SIMILARITY = 0.25;
+const WORD_SIMILARITY = 0.2;
 const WORDS_PER_TERM = 12;
 const ROWS_PER_WORD = 40;
 
@@ -83,26 +83,37 @@ export async function searchCustomerIds(
         nameText ? sql`having bool_or(hit.reason in ('name', 'similarName', 'previousName'))` : sql``,
       )}`;
   } else {
+    // Each typed word's nearest dictionary words are found once (through the GiST index) and
+    // shared by every branch that needs them.
+    const words = [...new Set(query.nameWords)];
+    const similar = (word: string) => sql.ref(`similar_${words.indexOf(word)}`);
     const branches = [
-      ...(query.nameWords.length > 0 ? nameBranches(scope, query.nameWords) : []),
+      ...(words.length > 0 ? nameBranches(scope, query.nameWords, similar) : []),
       ...(query.addressText ? [addressBranch(query.addressText)] : []),
       ...(nameText ? [organisationBranch(nameText)] : []),
     ];
     if (branches.length === 0) return [];
-    statement = ranked(
-      sql.join(
-        branches.map((branch) => sql`(${branch})`),
-        sql` union all `,
-      ),
-      sql``,
+    const dictionary = words.map(
+      (word, i) => sql`${sql.ref(`similar_${i}`)} as materialized (
+        select word, s from (
+          select word, similarity(word, ${word}) as s from customer_name_words
+          order by word <-> ${word} limit ${WORDS_PER_TERM}
+        ) nearest
+        where s >= ${WORD_SIMILARITY}
+      )`,
     );
+    statement = sql<SearchHit>`
+      ${dictionary.length > 0 ? sql`with ${sql.join(dictionary, sql`, `)}` : sql``}
+      ${ranked(
+        sql.join(
+          branches.map((branch) => sql`(${branch})`),
+          sql` union all `,
+        ),
+        sql``,
+      )}`;
   }
 
-  // A lower threshold than pg_trgm's default (0.3) finds "jon" for "john"; it applies to this transaction only.
-  const result = await db.transaction().execute(async (trx) => {
-    await sql`select set_config('pg_trgm.similarity_threshold', ${String(WORD_SIMILARITY)}, true)`.execute(trx);
-    return await statement.execute(trx);
-  });
+  const result = await statement.execute(db);
   return result.rows.map((row) => ({ ...row, reasons: normaliseReasons(row.reasons) }));
 }
 
@@ -154,13 +165,9 @@ function selectorBranches(query: SearchQuery): Branch[] {
   return branches;
 }
 
-/** Similar dictionary words for one typed word. */
-function similarWords(word: string): RawBuilder<unknown> {
-  return sql`select word, similarity(word, ${word}) as s from customer_name_words
-    where word % ${word} order by s desc, word limit ${WORDS_PER_TERM}`;
-}
+type Similar = (word: string) => RawBuilder<unknown>;
 
-function nameBranches(scope: SearchScope, words: string[]): Branch[] {
+function nameBranches(scope: SearchScope, words: string[], similar: Similar): Branch[] {
   const council = scope.councilId;
   const exactBonus = (column: RawBuilder<unknown>, typed: string) => sql`case when ${column} = ${typed} then 0.5 else 0 end`;
   if (words.length === 1) {
@@ -169,7 +176,7 @@ function nameBranches(scope: SearchScope, words: string[]): Branch[] {
     return [
       sql`select c.id, (f.s * 1.1 + ${exactBonus(sql`f.word`, word)}) as score,
             case when f.word = ${word} then 'name' else 'similarName' end as reason
-          from (${similarWords(word)}) f
+          from ${similar(word)} f
           cross join lateral (
             select id from customers
             where council_id = ${council} and merged_into is null and kind = 'person' and lower(family_name) = f.word
@@ -177,13 +184,13 @@ function nameBranches(scope: SearchScope, words: string[]): Branch[] {
           ) c`,
       sql`select c.id, (g.s * 0.8 + ${exactBonus(sql`g.word`, word)}) as score,
             case when g.word = ${word} then 'name' else 'similarName' end as reason
-          from (${similarWords(word)}) g
+          from ${similar(word)} g
           cross join lateral (
             select id from customers
             where council_id = ${council} and merged_into is null and kind = 'person' and lower(given_name) = g.word
             order by lower(family_name), id limit ${ROWS_PER_WORD}
           ) c`,
-      previousNameBranch(words),
+      previousNameBranch(words, similar),
     ];
   }
   // Several words: the first is the given name and the last the family name, or the other way round.
@@ -192,24 +199,24 @@ function nameBranches(scope: SearchScope, words: string[]): Branch[] {
   const pair = (given: string, family: string, weight: number): Branch => sql`
     select c.id, (f.s + g.s + ${exactBonus(sql`f.word`, family)} + ${exactBonus(sql`g.word`, given)}) * ${weight} as score,
       case when f.word = ${family} and g.word = ${given} then 'name' else 'similarName' end as reason
-    from (${similarWords(family)}) f
+    from ${similar(family)} f
     cross join lateral (
       select id, lower(given_name) as given from customers
       where council_id = ${council} and merged_into is null and kind = 'person' and lower(family_name) = f.word
-        and lower(given_name) in (select word from (${similarWords(given)}) w)
+        and lower(given_name) in (select word from ${similar(given)} w)
       limit ${ROWS_PER_WORD}
     ) c
-    join (${similarWords(given)}) g on g.word = c.given`;
-  return [pair(first, last, 1), pair(last, first, 0.7), previousNameBranch(words)];
+    join ${similar(given)} g on g.word = c.given`;
+  return [pair(first, last, 1), pair(last, first, 0.7), previousNameBranch(words, similar)];
 }
 
-function previousNameBranch(words: string[]): Branch {
+function previousNameBranch(words: string[], similar: Similar): Branch {
   const family = words[words.length - 1]!;
   const given = words.length > 1 ? words[0]! : undefined;
   return sql`select p.customer_id as id, (f.s * 0.9) as score, 'previousName' as reason
-      from (${similarWords(family)}) f
+      from ${similar(family)} f
       join customer_previous_names p on lower(p.family_name) = f.word
-      ${given ? sql`where lower(p.given_name) in (select word from (${similarWords(given)}) w)` : sql``}
+      ${given ? sql`where lower(p.given_name) in (select word from ${similar(given)} w)` : sql``}
       limit ${ROWS_PER_WORD}`;
 }
 

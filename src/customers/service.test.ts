@@ -63,7 +63,11 @@ describe('customer records', () => {
       dateOfBirth: '1961-03-14',
       address: { line1: '4 Willow Street', town: 'Oswestry', postcode: 'SY11 1AA' },
     });
-    await aCustomer({ givenName: 'Sian', familyName: 'Prichard', address: { line1: '9 Oak Road', town: 'Oswestry', postcode: 'SY10 7QQ' } });
+    await aCustomer({
+      givenName: 'Sian',
+      familyName: 'Prichard',
+      address: { line1: '9 Oak Road', town: 'Oswestry', postcode: 'SY10 7QQ' },
+    });
 
     const byTypo = await customers.search(advisor, 'siobhan pritchart');
     assert.equal(byTypo.hits[0]?.id, id);
@@ -77,7 +81,10 @@ describe('customer records', () => {
         phone,
       );
     }
-    assert.deepEqual((await customers.search(advisor, 'SIOBHAN.PRITCHARD@example.org')).hits.map((hit) => hit.id), [id]);
+    assert.deepEqual(
+      (await customers.search(advisor, 'SIOBHAN.PRITCHARD@example.org')).hits.map((hit) => hit.id),
+      [id],
+    );
     const byPostcode = await customers.search(advisor, 'sy111aa');
     assert.deepEqual(
       byPostcode.hits.map((hit) => hit.reasons),
@@ -88,8 +95,14 @@ describe('customer records', () => {
       byNameAndPostcode.hits.map((hit) => hit.id),
       [id],
     );
-    assert.deepEqual((await customers.search(advisor, '14/03/1961')).hits.map((hit) => hit.id), [id]);
-    assert.deepEqual((await customers.search(advisor, '4 willow street')).hits.map((hit) => hit.id), [id]);
+    assert.deepEqual(
+      (await customers.search(advisor, '14/03/1961')).hits.map((hit) => hit.id),
+      [id],
+    );
+    assert.deepEqual(
+      (await customers.search(advisor, '4 willow street')).hits.map((hit) => hit.id),
+      [id],
+    );
   });
 
   it('refuses invalid details field by field and saves nothing', async () => {
@@ -122,13 +135,22 @@ describe('customer records', () => {
     assert.ok(!attempt.created && attempt.duplicates[0]?.reasons.includes('dateOfBirth'));
     const byEmail = await customers.create(advisor, { givenName: 'G', familyName: 'Evans', email: 'GARETH@example.net' });
     assert.ok(!byEmail.created && byEmail.duplicates[0]?.reasons.includes('email'));
-    const confirmed = await customers.create(advisor, { givenName: 'Garath', familyName: 'Evans', dateOfBirth: '1980-05-01' }, { confirmedNew: true });
+    const confirmed = await customers.create(
+      advisor,
+      { givenName: 'Garath', familyName: 'Evans', dateOfBirth: '1980-05-01' },
+      { confirmedNew: true },
+    );
     assert.equal(confirmed.created, true);
   });
 
   it('merges a duplicate keeping all its history, audited, and refuses to merge twice or with itself', async () => {
     const keep = await aCustomer({ givenName: 'Megan', familyName: 'Hughes', email: 'megan@example.com' });
-    const duplicate = await aCustomer({ givenName: 'Meg', familyName: 'Hughes', phone: '07911 123456', email: 'meg.h@example.com' });
+    const duplicate = await aCustomer({
+      givenName: 'Meg',
+      familyName: 'Hughes',
+      phone: '07911 123456',
+      email: 'meg.h@example.com',
+    });
     await customers.addNote(advisor, duplicate, 'Prefers calls after 4pm');
     await customers.addFlag(advisor, duplicate, { reason: 'bereavement', reviewOn: '2027-01-31' });
 
@@ -149,7 +171,10 @@ describe('customer records', () => {
     const timeline = await customers.timeline(advisor, keep);
     assert.deepEqual(timeline.entries.map((entry) => entry.kind).sort(), ['flag', 'note']);
     assert.deepEqual(await customers.view(advisor, duplicate), { mergedInto: keep });
-    assert.deepEqual((await customers.search(advisor, 'meg hughes')).hits.map((hit) => hit.id), [keep]);
+    assert.deepEqual(
+      (await customers.search(advisor, 'meg hughes')).hits.map((hit) => hit.id),
+      [keep],
+    );
 
     const audits = await db.selectFrom('audit_events').select(['record_id']).where('action', '=', 'customer.merge').execute();
     assert.deepEqual(audits.map((audit) => audit.record_id).sort(), [keep, duplicate].sort());
@@ -189,7 +214,10 @@ describe('customer records', () => {
     assert.deepEqual(view.customer.phones, []);
     assert.equal(view.customer.email, null);
     assert.deepEqual((await customers.timeline(policeWorker, id)).entries, []);
-    assert.deepEqual((await customers.search(policeWorker, 'rhian morgan')).hits.map((hit) => hit.id), [id]);
+    assert.deepEqual(
+      (await customers.search(policeWorker, 'rhian morgan')).hits.map((hit) => hit.id),
+      [id],
+    );
     await assert.rejects(customers.view(collegeWorker, id), NotFound);
     await assert.rejects(customers.addNote(policeWorker, id, 'note'), NotAllowed);
 

@@ -28,11 +28,18 @@ describe('the staff desktop navigation', () => {
   });
 
   it('shows the data protection officer the audit trail but no administration', () => {
-    assert.deepEqual(keysFor(aStaffMember(['dpo'])), ['home', 'audit']);
+    assert.deepEqual(keysFor(aStaffMember(['dpo'])), ['home', 'customers', 'audit']);
   });
 
-  it('shows an advisor the home page and contact logging', () => {
-    assert.deepEqual(keysFor(aStaffMember(['advisor'])), ['home', 'contacts']);
+  it('shows an advisor the home page, customers and contact logging', () => {
+    assert.deepEqual(keysFor(aStaffMember(['advisor'])), ['home', 'customers', 'contacts']);
+  });
+
+  it('keeps customer records from those with no need to see them', () => {
+    for (const role of ['performance_analyst', 'admin'] as Role[]) {
+      assert.ok(!keysFor(aStaffMember([role])).includes('customers'), role);
+    }
+    assert.ok(keysFor(aStaffMember(['partner_worker'], 'partner')).includes('customers'));
   });
 
   it('offers contact logging to everyone who talks to residents, partners included, and nobody else', () => {
@@ -50,7 +57,7 @@ describe('the staff desktop navigation', () => {
   });
 
   it('joins the sections of every role a person holds', () => {
-    assert.deepEqual(keysFor(aStaffMember(['advisor', 'dpo'])), ['home', 'contacts', 'audit']);
+    assert.deepEqual(keysFor(aStaffMember(['advisor', 'dpo'])), ['home', 'customers', 'contacts', 'audit']);
   });
 
   it('marks the section of the current page, and home only on the home page itself', () => {

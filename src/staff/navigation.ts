@@ -13,6 +13,11 @@ interface Section {
 
 export const SECTIONS: Section[] = [
   { key: 'home', href: '/staff', roles: [] },
+  {
+    key: 'customers',
+    href: '/staff/customers',
+    roles: ['advisor', 'officer', 'team_leader', 'complaints_officer', 'dpo', 'partner_worker'],
+  },
   { key: 'contacts', href: '/staff/contacts/new', roles: LOGGING_ROLES },
   { key: 'users', href: '/staff/admin/users', roles: ['admin'] },
   { key: 'teams', href: '/staff/admin/teams', roles: ['admin'] },

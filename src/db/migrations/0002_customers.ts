@@ -60,9 +60,10 @@ export async function up(db: Kysely<unknown>): Promise<void> {
       check ((merged_into is null) = (merged_at is null) and merged_into is distinct from id)
     );
     -- Exact look-ups of the names found in the word dictionary (see customer_name_words).
-    create index customers_family_given_idx on customers (council_id, lower(family_name), lower(given_name))
+    -- Each carries the order results are taken in, so a look-up of a common name stops early.
+    create index customers_family_given_idx on customers (council_id, lower(family_name), lower(given_name), id)
       where merged_into is null and kind = 'person';
-    create index customers_given_idx on customers (council_id, lower(given_name))
+    create index customers_given_family_idx on customers (council_id, lower(given_name), lower(family_name), id)
       where merged_into is null and kind = 'person';
     create index customers_organisation_name_trgm_idx on customers using gin (lower(organisation_name) gin_trgm_ops)
       where merged_into is null and kind = 'organisation';
@@ -88,7 +89,8 @@ export async function up(db: Kysely<unknown>): Promise<void> {
       word text primary key,
       created_at timestamptz not null default now()
     );
-    create index customer_name_words_trgm_idx on customer_name_words using gin (word gin_trgm_ops);
+    -- GiST answers "the nearest words to this one" (order by word <-> typed) without a scan.
+    create index customer_name_words_trgm_idx on customer_name_words using gist (word gist_trgm_ops);
 
     create function remember_name_words() returns trigger language plpgsql as $$
     begin
@@ -171,7 +173,7 @@ export async function up(db: Kysely<unknown>): Promise<void> {
       created_at timestamptz not null default now(),
       updated_at timestamptz not null default now()
     );
-    create index customer_flags_customer_idx on customer_flags (customer_id) where ended_at is null;
+    create index customer_flags_customer_idx on customer_flags (customer_id, created_at desc, id desc);
     create trigger customer_flags_updated_at before update on customer_flags
       for each row execute function set_updated_at();
 
@@ -202,7 +204,7 @@ export async function up(db: Kysely<unknown>): Promise<void> {
       author_id uuid references staff_users (id),
       created_at timestamptz not null default now()
     );
-    create index customer_notes_customer_idx on customer_notes (customer_id, created_at desc);
+    create index customer_notes_customer_idx on customer_notes (customer_id, created_at desc, id desc);
 
     -- Every contact on every channel, with its outcome and handling time. Anonymous contacts
     -- have no customer. Append-only by use (a merge re-points customer_id); partitioned by month.
@@ -231,7 +233,7 @@ export async function up(db: Kysely<unknown>): Promise<void> {
       check (ended_at >= started_at and ended_at - started_at <= interval '12 hours')
     ) partition by range (started_at);
     create table contacts_default partition of contacts default;
-    create index contacts_customer_time_idx on contacts (customer_id, started_at desc) where customer_id is not null;
+    create index contacts_customer_time_idx on contacts (customer_id, started_at desc, id desc) where customer_id is not null;
     create index contacts_council_time_idx on contacts (council_id, started_at);
     create index contacts_id_idx on contacts (id);
     create trigger contacts_updated_at before update on contacts
