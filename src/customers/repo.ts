@@ -351,6 +351,19 @@ export async function addConsent(
   return row.id;
 }
 
+/** Consent can be given only to an active partner agency beside the customer's council. */
+export async function isActivePartnerOf(db: Queryable, organisationId: string, councilId: string): Promise<boolean> {
+  if (!/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(organisationId)) return false;
+  const partner = await db
+    .selectFrom('organisations')
+    .select('id')
+    .where('id', '=', organisationId)
+    .where('council_id', '=', councilId)
+    .where('active', '=', true)
+    .executeTakeFirst();
+  return partner !== undefined;
+}
+
 export async function withdrawConsent(db: Queryable, customerId: string, consentId: string): Promise<boolean> {
   const result = await db
     .updateTable('customer_consents')

@@ -1,9 +1,9 @@
 // Customer records: finding, creating (after checking for likely duplicates), reading the single
 // view (every read audited), changing, and merging. Each change commits in one transaction with
 // its audit record; partners see only what a customer agreed to share with them.
-import type { Db } from '../db/database.ts';
+import type { Db, Tx } from '../db/database.ts';
 import type { Actor } from '../platform/actor.ts';
-import { changesBetween, recordAudit } from '../platform/audit/audit.ts';
+import { changesBetween, recordAudit, type Changes } from '../platform/audit/audit.ts';
 import { Conflict, Invalid, NotAllowed, NotFound, type FieldError } from '../platform/errors.ts';
 import { isCalendarDate } from '../platform/forms.ts';
 import { isEmail, normalisePostcode, parsePhone } from './contactPoints.ts';
@@ -175,6 +175,34 @@ export function createCustomersService(db: Db) {
     customerPolicy.authorize(actor, action, customer);
     if (action !== 'read' && customer.mergedInto) throw new Conflict('customers.errors.merged');
     return customer;
+  }
+
+  /**
+   * One change to a record: authorised, then made and audited in one transaction. `make` says
+   * what to record (changes or details) and may return a result (a new row's id).
+   */
+  async function change<T = void>(
+    actor: Actor,
+    id: string,
+    action: 'update' | 'recordConsent',
+    auditAction: string,
+    make: (
+      trx: Tx,
+      placement: CustomerPlacement,
+    ) => Promise<{ result?: T; changes?: Changes; details?: Record<string, unknown> }>,
+  ): Promise<T> {
+    const placement = await requireCustomer(actor, id, action);
+    return await db.transaction().execute(async (trx) => {
+      const { result, ...audit } = await make(trx, placement);
+      await recordAudit(trx, actor, {
+        action: auditAction,
+        organisationId: placement.councilId,
+        recordType: 'customer',
+        recordId: id,
+        ...audit,
+      });
+      return result as T;
+    });
   }
 
   return {
@@ -364,46 +392,25 @@ export function createCustomersService(db: Db) {
 
     async addEmail(actor: Actor, id: string, email: string, primary: boolean) {
       if (!isEmail(email)) throw new Invalid([{ field: 'email', message: 'customers.errors.emailFormat' }]);
-      const placement = await requireCustomer(actor, id, 'update');
-      await db.transaction().execute(async (trx) => {
+      await change(actor, id, 'update', 'customer.email.add', async (trx) => {
         await repo.addEmail(trx, id, email, primary);
-        await recordAudit(trx, actor, {
-          action: 'customer.email.add',
-          organisationId: placement.councilId,
-          recordType: 'customer',
-          recordId: id,
-          changes: { email: { from: null, to: email } },
-        });
+        return { changes: { email: { from: null, to: email } } };
       });
     },
 
     async addPhone(actor: Actor, id: string, text: string, primary: boolean) {
       const phone = parsePhone(text);
       if (!phone) throw new Invalid([{ field: 'phone', message: 'customers.errors.phoneFormat' }]);
-      const placement = await requireCustomer(actor, id, 'update');
-      await db.transaction().execute(async (trx) => {
+      await change(actor, id, 'update', 'customer.phone.add', async (trx) => {
         await repo.addPhone(trx, id, phone, primary);
-        await recordAudit(trx, actor, {
-          action: 'customer.phone.add',
-          organisationId: placement.councilId,
-          recordType: 'customer',
-          recordId: id,
-          changes: { phone: { from: null, to: phone.number } },
-        });
+        return { changes: { phone: { from: null, to: phone.number } } };
       });
     },
 
     async removeContactPoint(actor: Actor, id: string, kind: 'email' | 'phone', pointId: string) {
-      const placement = await requireCustomer(actor, id, 'update');
-      await db.transaction().execute(async (trx) => {
+      await change(actor, id, 'update', `customer.${kind}.remove`, async (trx) => {
         if (!(await repo.removeContactPoint(trx, id, kind, pointId))) throw new NotFound(kind);
-        await recordAudit(trx, actor, {
-          action: `customer.${kind}.remove`,
-          organisationId: placement.councilId,
-          recordType: 'customer',
-          recordId: id,
-          details: { id: pointId },
-        });
+        return { details: { id: pointId } };
       });
     },
 
@@ -413,51 +420,29 @@ export function createCustomersService(db: Db) {
       input: NonNullable<CustomerInput['address']>,
       movedOn = new Date().toISOString().slice(0, 10),
     ) {
-      const placement = await requireCustomer(actor, id, 'update');
       const checked = checkNewCustomer({ kind: 'organisation', organisationName: 'address only', address: input });
       if (!checked.ok) throw new Invalid(checked.errors);
       const address = checked.record.address;
       if (!address) throw new Invalid([{ field: 'line1', message: 'customers.errors.addressLine1Missing' }]);
-      if (address.uprn !== undefined && !(await repo.findProperty(db, placement.councilId, address.uprn)))
-        throw new Invalid([{ field: 'uprn', message: 'customers.errors.uprnUnknown' }]);
-      await db.transaction().execute(async (trx) => {
+      await change(actor, id, 'update', 'customer.address.move', async (trx, placement) => {
+        if (address.uprn !== undefined && !(await repo.findProperty(trx, placement.councilId, address.uprn)))
+          throw new Invalid([{ field: 'uprn', message: 'customers.errors.uprnUnknown' }]);
         await repo.moveTo(trx, id, address, movedOn);
-        await recordAudit(trx, actor, {
-          action: 'customer.address.move',
-          organisationId: placement.councilId,
-          recordType: 'customer',
-          recordId: id,
-          changes: { address: { from: null, to: `${address.line1}, ${address.postcode}` } },
-        });
+        return { changes: { address: { from: null, to: `${address.line1}, ${address.postcode}` } } };
       });
     },
 
     async addFlag(actor: Actor, id: string, flag: { reason: string; details?: string; reviewOn: string }) {
-      const placement = await requireCustomer(actor, id, 'update');
-      return await db.transaction().execute(async (trx) => {
+      return await change(actor, id, 'update', 'customer.flag.add', async (trx) => {
         const flagId = await repo.addFlag(trx, id, flag, staffId(actor));
-        await recordAudit(trx, actor, {
-          action: 'customer.flag.add',
-          organisationId: placement.councilId,
-          recordType: 'customer',
-          recordId: id,
-          details: { flagId, reason: flag.reason, reviewOn: flag.reviewOn },
-        });
-        return flagId;
+        return { result: flagId, details: { flagId, reason: flag.reason, reviewOn: flag.reviewOn } };
       });
     },
 
     async endFlag(actor: Actor, id: string, flagId: string) {
-      const placement = await requireCustomer(actor, id, 'update');
-      await db.transaction().execute(async (trx) => {
+      await change(actor, id, 'update', 'customer.flag.end', async (trx) => {
         if (!(await repo.endFlag(trx, id, flagId, staffId(actor)))) throw new NotFound('flag');
-        await recordAudit(trx, actor, {
-          action: 'customer.flag.end',
-          organisationId: placement.councilId,
-          recordType: 'customer',
-          recordId: id,
-          details: { flagId },
-        });
+        return { details: { flagId } };
       });
     },
 
@@ -466,54 +451,25 @@ export function createCustomersService(db: Db) {
       id: string,
       consent: { organisationId: string; shares: string[]; purpose?: string; givenOn: string },
     ) {
-      const placement = await requireCustomer(actor, id, 'recordConsent');
-      return await db.transaction().execute(async (trx) => {
-        const partner = await trx
-          .selectFrom('organisations')
-          .select('id')
-          .where('id', '=', consent.organisationId)
-          .where('council_id', '=', placement.councilId)
-          .where('active', '=', true)
-          .executeTakeFirst();
-        if (!partner) throw new Invalid([{ field: 'organisationId', message: 'customers.errors.partnerMissing' }]);
+      return await change(actor, id, 'recordConsent', 'customer.consent.add', async (trx, placement) => {
+        if (!(await repo.isActivePartnerOf(trx, consent.organisationId, placement.councilId)))
+          throw new Invalid([{ field: 'organisationId', message: 'customers.errors.partnerMissing' }]);
         const consentId = await repo.addConsent(trx, id, consent, staffId(actor));
-        await recordAudit(trx, actor, {
-          action: 'customer.consent.add',
-          organisationId: placement.councilId,
-          recordType: 'customer',
-          recordId: id,
-          details: { consentId, organisationId: consent.organisationId, shares: consent.shares },
-        });
-        return consentId;
+        return { result: consentId, details: { consentId, organisationId: consent.organisationId, shares: consent.shares } };
       });
     },
 
     async withdrawConsent(actor: Actor, id: string, consentId: string) {
-      const placement = await requireCustomer(actor, id, 'recordConsent');
-      await db.transaction().execute(async (trx) => {
+      await change(actor, id, 'recordConsent', 'customer.consent.withdraw', async (trx) => {
         if (!(await repo.withdrawConsent(trx, id, consentId))) throw new NotFound('consent');
-        await recordAudit(trx, actor, {
-          action: 'customer.consent.withdraw',
-          organisationId: placement.councilId,
-          recordType: 'customer',
-          recordId: id,
-          details: { consentId },
-        });
+        return { details: { consentId } };
       });
     },
 
     async addNote(actor: Actor, id: string, body: string) {
-      const placement = await requireCustomer(actor, id, 'update');
-      return await db.transaction().execute(async (trx) => {
+      return await change(actor, id, 'update', 'customer.note.add', async (trx) => {
         const noteId = await repo.addNote(trx, id, body, staffId(actor));
-        await recordAudit(trx, actor, {
-          action: 'customer.note.add',
-          organisationId: placement.councilId,
-          recordType: 'customer',
-          recordId: id,
-          details: { noteId },
-        });
-        return noteId;
+        return { result: noteId, details: { noteId } };
       });
     },
 
