@@ -26,6 +26,8 @@ export interface CustomerSummary {
   id: string;
   councilId: string;
   displayName: string;
+  /** Current vulnerability flags: shown wherever staff deal with the customer. */
+  flags?: { reason: string; reviewOn: string }[];
 }
 
 /**

@@ -165,6 +165,17 @@ export async function findCustomer(db: Queryable, id: string): Promise<CustomerR
   };
 }
 
+/** A customer's current vulnerability flags, newest first. */
+export async function activeFlags(db: Queryable, customerId: string): Promise<{ reason: string; reviewOn: string }[]> {
+  return await db
+    .selectFrom('customer_flags')
+    .select(['reason', 'review_on as reviewOn'])
+    .where('customer_id', '=', customerId)
+    .where('ended_at', 'is', null)
+    .orderBy('created_at', 'desc')
+    .execute();
+}
+
 /** The organisations a customer currently agrees to share with, and what each may see. */
 export async function currentConsents(
   db: Queryable,

@@ -352,7 +352,9 @@ export function createCustomersService(db: Db) {
       const placement = await placementOf(id);
       if (!placement || placement.mergedInto || !customerPolicy.can(actor, 'read', placement)) return undefined;
       const [summary] = await repo.summaries(db, [id]);
-      return summary ? { id, councilId: placement.councilId, displayName: summary.displayName } : undefined;
+      if (!summary) return undefined;
+      const flags = await repo.activeFlags(db, id);
+      return { id, councilId: placement.councilId, displayName: summary.displayName, flags };
     },
 
     async updateDetails(actor: Actor, id: string, details: repo.CustomerDetails) {

@@ -198,6 +198,20 @@ describe('the customer pages', () => {
     assert.equal((await analyst.get(`/staff/customers/${result.id}`)).status, 404);
   });
 
+  it('shows a vulnerable customer’s flags while a contact with them is logged', async () => {
+    const result = await server.services.customers.create(
+      systemActor('test'),
+      { givenName: 'Iolo', familyName: 'Price' },
+      { confirmedNew: true, councilId },
+    );
+    assert.ok(result.created);
+    await server.services.customers.addFlag(systemActor('test'), result.id, { reason: 'domestic_abuse', reviewOn: '2027-04-30' });
+    const page = await advisor.get(`/staff/contacts/new?customer=${result.id}`);
+    assert.equal(page.status, 200);
+    assert.match(page.dom.querySelector('.contact-flag')!.text, /Vulnerable customer: Domestic abuse/);
+    assert.match(page.dom.querySelector('.contact-flag')!.text, /Review by 30 April 2027/);
+  });
+
   it('refuses a form posted without its CSRF token', async () => {
     await advisor.get('/staff/customers/new');
     const page = await advisor.post('/staff/customers', { kind: 'person', givenName: 'A', familyName: 'B' }, { csrf: false });
