@@ -6,6 +6,7 @@ import type { Db } from './db/database.ts';
 import { migrationsAreCurrent } from './db/migrate.ts';
 import { findFirstCouncil } from './organisations/repo.ts';
 import { createOrganisationsService } from './organisations/service.ts';
+import { createApiKeysService } from './platform/apiKeys/service.ts';
 import { createAuditService } from './platform/audit/service.ts';
 import { createAuthService } from './platform/auth/service.ts';
 import { countHit } from './platform/rateLimits.ts';
@@ -36,6 +37,7 @@ export async function createServices(db: Db, config: Config) {
     organisations: createOrganisationsService(db),
     auth: createAuthService(db),
     audit: createAuditService(db),
+    apiKeys: createApiKeysService(db),
     sessions: {
       secret: sessionSecret,
       store: new PostgresSessionStore(db, {
