@@ -5,9 +5,11 @@ import Fastify, { type FastifyInstance } from 'fastify';
 import type { Config } from './config.ts';
 import { organisationsStaffRoutes } from './organisations/staff.routes.ts';
 import type { AssetManifest } from './platform/assets.ts';
+import { apiKeyApiRoutes } from './platform/apiKeys/api.routes.ts';
 import { PROJECT_ROOT, defaultAssetsDirectory } from './platform/assets.ts';
 import { auditStaffRoutes } from './platform/audit/staff.routes.ts';
 import { staffAuthRoutes } from './platform/auth/staff.routes.ts';
+import { apiRoutes, setUpApi } from './platform/http/api.ts';
 import { setUpStaffAuthentication } from './platform/http/authentication.ts';
 import { setUpCsrf } from './platform/http/csrf.ts';
 import { setUpErrorHandling } from './platform/http/errors.ts';
@@ -62,6 +64,13 @@ export async function buildServer(config: Config, services: Services, manifest: 
     await pages.register(staffHomeRoutes);
     await pages.register(organisationsStaffRoutes, { organisations: services.organisations });
     await pages.register(auditStaffRoutes, { audit: services.audit });
+  });
+
+  // The JSON API: API keys instead of sessions, problem JSON instead of pages.
+  await setUpApi(app, {
+    apiKeys: services.apiKeys,
+    countHit: services.countHit,
+    routes: [apiRoutes(apiKeyApiRoutes, { apiKeys: services.apiKeys })],
   });
 
   return app;
