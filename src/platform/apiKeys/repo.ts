@@ -153,7 +153,7 @@ export async function claimIdempotencyKey(
         eb('expires_at', '<=', sql<Date>`now()`),
         eb.and([
           eb('response_status', 'is', null),
-          eb('updated_at', '<', sql<Date>`now() - make_interval(secs => ${claim.abandonedAfterSeconds})`),
+          eb('created_at', '<', sql<Date>`now() - make_interval(secs => ${claim.abandonedAfterSeconds})`),
         ]),
       ]),
     )
