@@ -6,6 +6,7 @@ import type { Config } from './config.ts';
 import { organisationsStaffRoutes } from './organisations/staff.routes.ts';
 import type { AssetManifest } from './platform/assets.ts';
 import { apiKeyApiRoutes } from './platform/apiKeys/api.routes.ts';
+import { apiKeysStaffRoutes } from './platform/apiKeys/staff.routes.ts';
 import { PROJECT_ROOT, defaultAssetsDirectory } from './platform/assets.ts';
 import { auditStaffRoutes } from './platform/audit/staff.routes.ts';
 import { staffAuthRoutes } from './platform/auth/staff.routes.ts';
@@ -64,6 +65,10 @@ export async function buildServer(config: Config, services: Services, manifest: 
     await pages.register(staffHomeRoutes);
     await pages.register(organisationsStaffRoutes, { organisations: services.organisations });
     await pages.register(auditStaffRoutes, { audit: services.audit });
+    await pages.register(apiKeysStaffRoutes, {
+      apiKeys: services.apiKeys,
+      administeredOrganisations: services.organisations.administeredOrganisations,
+    });
   });
 
   // The JSON API: API keys instead of sessions, problem JSON instead of pages.
