@@ -16,7 +16,9 @@ import { start } from './main.ts';
 import { findFirstCouncil, findOrganisation } from './organisations/repo.ts';
 import { createOrganisationsService } from './organisations/service.ts';
 import { ROLES, isRole, systemActor } from './platform/actor.ts';
-import { Invalid, StartupError } from './platform/errors.ts';
+import { SCOPES } from './platform/apiKeys/scopes.ts';
+import { createApiKeysService, scopesFrom } from './platform/apiKeys/service.ts';
+import { Invalid, NotFound, StartupError } from './platform/errors.ts';
 import { EMAIL_PATTERN } from './platform/forms.ts';
 import { createTranslator, loadMessages } from './platform/i18n.ts';
 
@@ -33,9 +35,14 @@ Commands:
                                 import the council's properties or customers from a
                                 CSV file with a header row; reports each rejected row
                                 by its line number (exit 1 when any row is rejected)
+  api-key create --name N --scopes S1,S2 [--org CODE]
+                                make a key for the JSON API and print it (once);
+                                --scopes all grants every scope
+  api-key revoke --id ID        stop a key working, at once
   help                          show this help
 
 Roles: ${ROLES.join(', ')}
+Scopes: ${SCOPES.join(', ')}
 
 Settings are read from environment variables (PORT, HOST, DATA_DIR, DATABASE_URL, ...):
 see README.md.`;
@@ -77,6 +84,10 @@ async function main(argv: string[]): Promise<number> {
       return await createUser(config, rest.slice(1));
     case 'import':
       return await importFile(config, rest);
+    case 'api-key':
+      if (rest[0] === 'create') return await createApiKey(config, rest.slice(1));
+      if (rest[0] === 'revoke') return await revokeApiKey(config, rest.slice(1));
+      throw new UsageError('usage: onedoor api-key create --name N --scopes S1,S2 [--org O] | onedoor api-key revoke --id ID');
     default:
       throw new UsageError(`unknown command "${command}": run onedoor --help`);
   }
@@ -218,6 +229,72 @@ function importSummary({ imported, rejected }: ImportResult): string {
   return rejected.length > 0
     ? `Imported ${count(imported)}; rejected ${rejected.length.toLocaleString('en-GB')}:`
     : `Imported ${count(imported)}.`;
+}
+
+function parseOptions<O extends Record<string, { type: 'string' }>>(args: string[], options: O) {
+  try {
+    return parseArgs({ args, options, strict: true, allowPositionals: false }).values;
+  } catch (error) {
+    throw new UsageError((error as Error).message);
+  }
+}
+
+async function createApiKey(config: Config, args: string[]): Promise<number> {
+  const values = parseOptions(args, { name: { type: 'string' }, scopes: { type: 'string' }, org: { type: 'string' } });
+  const problems: string[] = [];
+  const name = values.name?.trim() ?? '';
+  if (name === '') problems.push('--name is required (what the key is for, e.g. "Housing system")');
+  const requested = (values.scopes ?? '').split(',').map((scope) => scope.trim());
+  const { scopes, unknown } =
+    requested.length === 1 && requested[0] === 'all' ? { scopes: [...SCOPES], unknown: [] } : scopesFrom(requested);
+  if (unknown.length > 0) problems.push(`unknown scope ${unknown.join(', ')} (scopes: ${SCOPES.join(', ')}, or all)`);
+  else if (scopes.length === 0) problems.push(`--scopes is required (one or more of ${SCOPES.join(', ')}, or all)`);
+  if (problems.length > 0) throw new UsageError(problems.join('\n'));
+
+  return await withDatabase(config, async (db) => {
+    await migrateToLatest(db);
+    const organisation = values.org ? await findOrganisation(db, values.org) : await findFirstCouncil(db);
+    if (!organisation) {
+      throw new UsageError(
+        values.org ? `no organisation with the code "${values.org}"` : 'there is no council yet: run onedoor start first',
+      );
+    }
+    const t = createTranslator(loadMessages(), 'en');
+    try {
+      const created = await createApiKeysService(db).create(systemActor('cli'), {
+        organisationId: organisation.id,
+        name,
+        scopes,
+      });
+      console.log(`Created the API key "${created.name}" for ${organisation.name}: ${created.id}`);
+      console.log(`Scopes: ${created.scopes.join(', ')}`);
+      console.log('This is the only time the key is shown. Store it now:');
+      console.log(created.key);
+      return 0;
+    } catch (error) {
+      if (error instanceof Invalid) throw new UsageError(error.errors.map((problem) => t(problem.message)).join('\n'));
+      throw error;
+    }
+  });
+}
+
+async function revokeApiKey(config: Config, args: string[]): Promise<number> {
+  const values = parseOptions(args, { id: { type: 'string' } });
+  const id = values.id?.trim() ?? '';
+  if (!/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(id)) {
+    throw new UsageError('--id must be the id of an API key (printed when it was made)');
+  }
+  return await withDatabase(config, async (db) => {
+    await migrateToLatest(db);
+    try {
+      const revoked = await createApiKeysService(db).revoke(systemActor('cli'), id);
+      console.log(revoked ? `Revoked the API key ${id}.` : `The API key ${id} had already been revoked.`);
+      return 0;
+    } catch (error) {
+      if (error instanceof NotFound) throw new UsageError(`no API key with the id ${id}`);
+      throw error;
+    }
+  });
 }
 
 /** The password from standard input: typed without echo at a terminal, else the first line. */

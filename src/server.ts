@@ -8,9 +8,12 @@ import { customerRecordStaffRoutes } from './customers/staff.manage.routes.ts';
 import { customersStaffRoutes } from './customers/staff.routes.ts';
 import { organisationsStaffRoutes } from './organisations/staff.routes.ts';
 import type { AssetManifest } from './platform/assets.ts';
+import { apiKeyApiRoutes } from './platform/apiKeys/api.routes.ts';
+import { apiKeysStaffRoutes } from './platform/apiKeys/staff.routes.ts';
 import { PROJECT_ROOT, defaultAssetsDirectory } from './platform/assets.ts';
 import { auditStaffRoutes } from './platform/audit/staff.routes.ts';
 import { staffAuthRoutes } from './platform/auth/staff.routes.ts';
+import { apiRoutes, setUpApi } from './platform/http/api.ts';
 import { setUpStaffAuthentication } from './platform/http/authentication.ts';
 import { setUpCsrf } from './platform/http/csrf.ts';
 import { setUpErrorHandling } from './platform/http/errors.ts';
@@ -72,6 +75,17 @@ export async function buildServer(config: Config, services: Services, manifest: 
       organisations: services.organisations,
     });
     await pages.register(contactsStaffRoutes, { contacts: services.contacts });
+    await pages.register(apiKeysStaffRoutes, {
+      apiKeys: services.apiKeys,
+      administeredOrganisations: services.organisations.administeredOrganisations,
+    });
+  });
+
+  // The JSON API: API keys instead of sessions, problem JSON instead of pages.
+  await setUpApi(app, {
+    apiKeys: services.apiKeys,
+    countHit: services.countHit,
+    routes: [apiRoutes(apiKeyApiRoutes, { apiKeys: services.apiKeys })],
   });
 
   return app;

@@ -9,6 +9,7 @@ import { migrationsAreCurrent } from './db/migrate.ts';
 import { createGazetteerService } from './gazetteer/service.ts';
 import { findFirstCouncil } from './organisations/repo.ts';
 import { createOrganisationsService } from './organisations/service.ts';
+import { createApiKeysService } from './platform/apiKeys/service.ts';
 import { createAuditService } from './platform/audit/service.ts';
 import { createAuthService } from './platform/auth/service.ts';
 import { countHit } from './platform/rateLimits.ts';
@@ -43,6 +44,7 @@ export async function createServices(db: Db, config: Config) {
     gazetteer: createGazetteerService(db),
     customers,
     contacts: createContactsService(db, { findCustomer: (actor, id) => customers.findForContact(actor, id) }),
+    apiKeys: createApiKeysService(db),
     sessions: {
       secret: sessionSecret,
       store: new PostgresSessionStore(db, {

@@ -261,6 +261,34 @@ export interface ContactsTable {
   updated_at: UpdatedAt;
 }
 
+export interface ApiKeysTable {
+  id: Generated<string>;
+  organisation_id: string;
+  name: string;
+  prefix: string;
+  secret_hash: string;
+  scopes: string[];
+  created_by: string | null;
+  last_used_at: Timestamp | null;
+  revoked_at: Timestamp | null;
+  created_at: CreatedAt;
+  updated_at: UpdatedAt;
+}
+
+export interface ApiIdempotencyKeysTable {
+  api_key_id: string;
+  key: string;
+  request_method: string;
+  request_path: string;
+  request_hash: string;
+  response_status: number | null;
+  response_content_type: string | null;
+  response_body: string | null;
+  created_at: CreatedAt;
+  updated_at: UpdatedAt;
+  expires_at: ColumnType<Date, Date | string | undefined, Date | string>;
+}
+
 export interface Database {
   organisations: OrganisationsTable;
   teams: TeamsTable;
@@ -284,6 +312,8 @@ export interface Database {
   customer_consents: CustomerConsentsTable;
   customer_notes: CustomerNotesTable;
   contacts: ContactsTable;
+  api_keys: ApiKeysTable;
+  api_idempotency_keys: ApiIdempotencyKeysTable;
 }
 
 export type OrganisationRow = Selectable<OrganisationsTable>;

@@ -1,4 +1,7 @@
-// Who is doing something: a signed-in member of staff, or OneDoor itself (jobs, the CLI).
+// Who is doing something: a signed-in member of staff, another system calling the JSON API with
+// its key, or OneDoor itself (jobs, the CLI).
+import type { Scope } from './apiKeys/scopes.ts';
+
 export const ROLES = [
   'advisor',
   'officer',
@@ -35,7 +38,23 @@ export interface SystemActor {
   label: string;
 }
 
-export type Actor = StaffActor | SystemActor;
+/** A system calling the JSON API with one of its organisation's keys. */
+export interface ApiKeyActor {
+  kind: 'api_key';
+  /** The key's id (not its secret). */
+  id: string;
+  /** What the organisation called the key, e.g. "Housing system". */
+  name: string;
+  organisationId: string;
+  organisationKind: 'council' | 'partner';
+  /** The council the key's organisation is or works beside. */
+  councilId: string;
+  scopes: Scope[];
+  /** The address the request came from, for the audit trail. */
+  ip: string | null;
+}
+
+export type Actor = StaffActor | ApiKeyActor | SystemActor;
 
 export function systemActor(label: string): SystemActor {
   return { kind: 'system', label };

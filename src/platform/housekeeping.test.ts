@@ -32,14 +32,29 @@ describe('housekeeping', () => {
         ('throttle-stale', 2, now() - interval '2 days', null, now() - interval '2 days'),
         ('throttle-stale-but-locked', 5, now() - interval '2 days', now() + interval '1 hour', now() - interval '2 days'),
         ('throttle-recent', 2, now(), null, now());
+      insert into organisations (id, code, name, kind) values
+        ('00000000-0000-4000-8000-00000000c0c1', 'housekeeping', 'Housekeeping Council', 'council');
+      insert into api_keys (id, organisation_id, name, prefix, secret_hash, scopes) values
+        ('00000000-0000-4000-8000-00000000a91e', '00000000-0000-4000-8000-00000000c0c1', 'Housing system', 'abcdefgh',
+          repeat('0', 64), '{customers:read}');
+      insert into api_idempotency_keys (api_key_id, key, request_method, request_path, request_hash, expires_at) values
+        ('00000000-0000-4000-8000-00000000a91e', 'idempotency-expired', 'POST', '/api/v1/x', 'h', now() - interval '1 minute'),
+        ('00000000-0000-4000-8000-00000000a91e', 'idempotency-live', 'POST', '/api/v1/x', 'h', now() + interval '1 hour');
     `.execute(db);
 
-    assert.deepEqual(await clearExpired(db), { sessions: 1, throttles: 1, counters: 1 });
+    assert.deepEqual(await clearExpired(db), { sessions: 1, throttles: 1, counters: 1, idempotencyKeys: 1 });
     assert.deepEqual(await keysIn('sessions'), ['session-live']);
     assert.deepEqual(await keysIn('rate_limit_counters'), ['counter-live']);
     assert.deepEqual(await keysIn('sign_in_throttles'), ['throttle-recent', 'throttle-stale-but-locked']);
 
-    assert.deepEqual(await clearExpired(db), { sessions: 0, throttles: 0, counters: 0 }, 'running it again clears nothing more');
+    const { rows: idempotencyKeys } = await sql<{ key: string }>`select key from api_idempotency_keys`.execute(db);
+    assert.deepEqual(idempotencyKeys, [{ key: 'idempotency-live' }]);
+
+    assert.deepEqual(
+      await clearExpired(db),
+      { sessions: 0, throttles: 0, counters: 0, idempotencyKeys: 0 },
+      'running it again clears nothing more',
+    );
   });
 
   it('makes the audit trail’s partitions for this month and the next three, and can run twice', async () => {

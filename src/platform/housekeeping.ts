@@ -1,17 +1,22 @@
-// Routine clearing-up, run by background jobs: expired sessions and counters, and the audit
-// trail's monthly partitions made ready ahead of time. Each is safe to run twice.
+// Routine clearing-up, run by background jobs: expired sessions, counters and API idempotency
+// records, and the audit trail's monthly partitions made ready ahead of time. Each is safe to
+// run twice.
 import { sql } from 'kysely';
 import type { Db } from '../db/database.ts';
+import { purgeExpiredIdempotencyKeys } from './apiKeys/idempotency.ts';
 import type { ScheduledJob } from './jobs.ts';
 import { purgeStaleThrottles } from './auth/throttle.ts';
 import { purgeExpiredCounters } from './rateLimits.ts';
 import { purgeExpiredSessions } from './sessions.ts';
 
-export async function clearExpired(db: Db): Promise<{ sessions: number; throttles: number; counters: number }> {
+export async function clearExpired(
+  db: Db,
+): Promise<{ sessions: number; throttles: number; counters: number; idempotencyKeys: number }> {
   return {
     sessions: await purgeExpiredSessions(db),
     throttles: await purgeStaleThrottles(db),
     counters: await purgeExpiredCounters(db),
+    idempotencyKeys: await purgeExpiredIdempotencyKeys(db),
   };
 }
 

@@ -24,7 +24,15 @@ const keysFor = (actor: StaffActor) => sectionsFor(actor).map((section) => secti
 
 describe('the staff desktop navigation', () => {
   it('shows a council administrator every section', () => {
-    assert.deepEqual(keysFor(aStaffMember(['admin'])), ['home', 'users', 'teams', 'organisations', 'security', 'audit']);
+    assert.deepEqual(keysFor(aStaffMember(['admin'])), [
+      'home',
+      'users',
+      'teams',
+      'organisations',
+      'security',
+      'audit',
+      'apiKeys',
+    ]);
   });
 
   it('shows the data protection officer the audit trail but no administration', () => {
@@ -53,7 +61,14 @@ describe('the staff desktop navigation', () => {
   });
 
   it('keeps the council-wide security settings from a partner agency’s administrator', () => {
-    assert.deepEqual(keysFor(aStaffMember(['admin'], 'partner')), ['home', 'users', 'teams', 'organisations', 'audit']);
+    assert.deepEqual(keysFor(aStaffMember(['admin'], 'partner')), [
+      'home',
+      'users',
+      'teams',
+      'organisations',
+      'audit',
+      'apiKeys',
+    ]);
   });
 
   it('joins the sections of every role a person holds', () => {

@@ -24,6 +24,7 @@ export const SECTIONS: Section[] = [
   { key: 'organisations', href: '/staff/admin/organisations', roles: ['admin'] },
   { key: 'security', href: '/staff/admin/security', roles: ['admin'], councilOnly: true },
   { key: 'audit', href: '/staff/audit', roles: ['admin', 'dpo'] },
+  { key: 'apiKeys', href: '/staff/admin/api-keys', roles: ['admin'] },
 ];
 
 export function sectionsFor(actor: StaffActor): Section[] {

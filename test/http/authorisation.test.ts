@@ -14,6 +14,7 @@ const ADMIN_PAGES = [
   '/staff/admin/organisations',
   '/staff/admin/security',
   '/staff/audit',
+  '/staff/admin/api-keys',
 ];
 
 describe('authorisation between organisations and roles', () => {

@@ -94,7 +94,7 @@ describe('the language of the pages', () => {
     assert.equal(home.heading, cy('staff.home.greeting', { name: 'Gwen Ap Dafydd' }));
     assert.deepEqual(
       texts(home, '.moj-primary-navigation__link'),
-      ['home', 'users', 'teams', 'organisations', 'security', 'audit'].map((key) => cy(`staff.sections.${key}`)),
+      ['home', 'users', 'teams', 'organisations', 'security', 'audit', 'apiKeys'].map((key) => cy(`staff.sections.${key}`)),
     );
     const users = await client.get('/staff/admin/users');
     assert.equal(lang(users), 'cy');

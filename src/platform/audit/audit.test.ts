@@ -4,7 +4,7 @@ import { sql } from 'kysely';
 import { freshDatabase, type TestDatabase } from '../../../test/support/database.ts';
 import type { Db } from '../../db/database.ts';
 import { insertOrganisation } from '../../organisations/repo.ts';
-import { systemActor, type StaffActor } from '../actor.ts';
+import { systemActor, type ApiKeyActor, type StaffActor } from '../actor.ts';
 import { changesBetween, recordAudit, searchAudit } from './audit.ts';
 
 async function eventsWithAction(db: Db, action: string) {
@@ -68,6 +68,25 @@ describe('the audit trail', () => {
     assert.equal(anonymous?.actor_type, 'anonymous');
     assert.equal(anonymous?.actor_id, staff.id);
     assert.equal(anonymous?.ip, '198.51.100.7');
+  });
+
+  it('names a system calling the API by its key: the key’s id and name, and its address', async () => {
+    const key: ApiKeyActor = {
+      kind: 'api_key',
+      id: '00000000-0000-4000-8000-0000000000b1',
+      name: 'Housing system',
+      organisationId: '00000000-0000-4000-8000-0000000000c1',
+      organisationKind: 'council',
+      councilId: '00000000-0000-4000-8000-0000000000c1',
+      scopes: ['cases:write'],
+      ip: '203.0.113.4',
+    };
+    await recordAudit(db, key, { action: 'test.by_api_key', organisationId: key.organisationId });
+    const [event] = await eventsWithAction(db, 'test.by_api_key');
+    assert.deepEqual(
+      { type: event?.actor_type, id: event?.actor_id, label: event?.actor_label, ip: event?.ip },
+      { type: 'api_key', id: key.id, label: 'Housing system', ip: '203.0.113.4' },
+    );
   });
 
   it('cannot be changed or deleted, even by the application’s own connection', async () => {

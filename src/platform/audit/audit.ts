@@ -38,20 +38,34 @@ export function changesBetween<T extends Record<string, unknown>>(
   return changes;
 }
 
+/** Who acted, as the audit trail names them: a person by email address, a key by its name. */
+function actorColumns(actor: Actor | null, subject: AuditEntry['subject']) {
+  switch (actor?.kind) {
+    case 'staff':
+      return { actor_id: actor.id, actor_label: actor.email, ip: actor.ip };
+    case 'api_key':
+      return { actor_id: actor.id, actor_label: actor.name, ip: actor.ip };
+    case 'system':
+      return { actor_id: subject?.id ?? null, actor_label: actor.label, ip: null };
+    default:
+      return { actor_id: subject?.id ?? null, actor_label: subject?.label ?? null, ip: null };
+  }
+}
+
 export async function recordAudit(db: Queryable, actor: Actor | null, entry: AuditEntry): Promise<void> {
   const changes = entry.changes && Object.keys(entry.changes).length > 0 ? entry.changes : null;
+  const who = actorColumns(actor, entry.subject);
   await db
     .insertInto('audit_events')
     .values({
       organisation_id: entry.organisationId,
       actor_type: actor === null ? 'anonymous' : actor.kind,
-      actor_id: actor?.kind === 'staff' ? actor.id : (entry.subject?.id ?? null),
-      actor_label:
-        actor?.kind === 'staff' ? actor.email : actor?.kind === 'system' ? actor.label : (entry.subject?.label ?? null),
+      actor_id: who.actor_id,
+      actor_label: who.actor_label,
       action: entry.action,
       record_type: entry.recordType ?? null,
       record_id: entry.recordId ?? null,
-      ip: entry.ip ?? (actor?.kind === 'staff' ? actor.ip : null),
+      ip: entry.ip ?? who.ip,
       changes: changes === null ? null : JSON.stringify(changes),
       details: entry.details ? JSON.stringify(entry.details) : null,
     })

@@ -1,6 +1,7 @@
 // Turning errors into answers, in one place: GOV.UK error pages for people, RFC 9457 problem
 // JSON for the API. Nobody ever sees a stack trace; unexpected errors are logged with the
 // request id, which the page shows so the service desk can find it.
+import { Type } from '@sinclair/typebox';
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { Conflict, Invalid, NotAllowed, NotFound } from '../errors.ts';
 
@@ -14,6 +15,44 @@ interface Problem {
   errors?: { field: string; message: string }[];
 }
 
+/** RFC 9457 problem details, as the JSON API sends them (for the OpenAPI description). */
+export const ProblemSchema = Type.Object(
+  {
+    type: Type.String({ format: 'uri', description: 'Stable: identifies the kind of problem.' }),
+    title: Type.String({ description: 'A short, human summary of the kind of problem.' }),
+    status: Type.Integer({ minimum: 400, maximum: 599 }),
+    detail: Type.Optional(Type.String({ description: 'What went wrong with this request.' })),
+    errors: Type.Optional(
+      Type.Array(
+        Type.Object({
+          field: Type.String({ description: 'The property, with dots for nested ones, e.g. "address.postcode".' }),
+          message: Type.String(),
+        }),
+        { description: 'One per invalid field, for validation failures.' },
+      ),
+    ),
+  },
+  { title: 'Problem' },
+);
+
+interface ValidationIssue {
+  instancePath?: string;
+  message?: string;
+  params?: Record<string, unknown>;
+}
+
+/** One error per field, first problem first: `address.postcode`, not `/address/postcode`. */
+function fieldErrors(issues: ValidationIssue[]): { field: string; message: string }[] {
+  const byField = new Map<string, string>();
+  for (const issue of issues) {
+    const path = (issue.instancePath ?? '').replace(/^\//, '').replaceAll('/', '.');
+    const missing = typeof issue.params?.missingProperty === 'string' ? issue.params.missingProperty : '';
+    const field = [path, missing].filter(Boolean).join('.');
+    if (!byField.has(field)) byField.set(field, issue.message ?? 'is invalid');
+  }
+  return [...byField].map(([field, message]) => ({ field, message }));
+}
+
 export function wantsProblemJson(request: FastifyRequest): boolean {
   return request.url.startsWith('/api/');
 }
@@ -25,15 +64,18 @@ export function sendProblem(reply: FastifyReply, problem: Problem): FastifyReply
     .send({ ...problem, type: `${PROBLEM_BASE}${problem.type}` });
 }
 
-/** What went wrong, as the status, problem type and the page to show. */
-function classify(error: unknown): { status: number; type: string; page: string } {
+/**
+ * What went wrong, as the status, problem type and the page to show. A request the JSON API
+ * could read but not accept (its schema refused it) is 422, as for any invalid record.
+ */
+function classify(error: unknown, api: boolean): { status: number; type: string; page: string } {
   if (error instanceof NotFound) return { status: 404, type: 'not-found', page: 'notFound' };
   if (error instanceof NotAllowed) return { status: 403, type: 'not-allowed', page: 'notAllowed' };
   if (error instanceof Invalid) return { status: 422, type: 'invalid', page: 'invalid' };
   if (error instanceof Conflict) return { status: 409, type: 'conflict', page: 'conflict' };
   const fastifyError = error as Partial<FastifyError> & { statusCode?: number };
   if (fastifyError.code?.startsWith('FST_CSRF')) return { status: 403, type: 'form-expired', page: 'formExpired' };
-  if (fastifyError.validation) return { status: 400, type: 'invalid', page: 'invalid' };
+  if (fastifyError.validation) return { status: api ? 422 : 400, type: 'invalid', page: 'invalid' };
   const status = fastifyError.statusCode ?? 500;
   if (status === 429) return { status, type: 'rate-limited', page: 'rateLimited' };
   if (status === 413) return { status, type: 'too-large', page: 'tooLarge' };
@@ -51,7 +93,7 @@ export function setUpErrorHandling(app: FastifyInstance): void {
   });
 
   app.setErrorHandler(async (error: unknown, request, reply) => {
-    const { status, type, page } = classify(error);
+    const { status, type, page } = classify(error, wantsProblemJson(request));
     if (status >= 500) request.log.error({ err: error }, 'request failed');
     else request.log.info({ err: { message: (error as Error).message, code: (error as FastifyError).code } }, 'request refused');
 
@@ -65,14 +107,7 @@ export function setUpErrorHandling(app: FastifyInstance): void {
         title: titles[type] ?? 'Error',
         status,
         ...(error instanceof Invalid ? { errors: error.errors.map(({ field, message }) => ({ field, message })) } : {}),
-        ...(validation
-          ? {
-              errors: validation.map((issue) => ({
-                field: issue.instancePath.replace(/^\//, '').replaceAll('/', '.') || String(issue.params?.missingProperty ?? ''),
-                message: issue.message ?? 'is invalid',
-              })),
-            }
-          : {}),
+        ...(validation ? { errors: fieldErrors(validation) } : {}),
         ...(status < 500 && !(error instanceof NotAllowed) ? { detail: (error as Error).message } : {}),
       });
     }
@@ -93,6 +128,11 @@ export function setUpErrorHandling(app: FastifyInstance): void {
   });
 }
 
+/** The human title of a kind of problem: the same for every problem of that kind. */
+export function problemTitle(type: string): string {
+  return titles[type] ?? 'Error';
+}
+
 const titles: Record<string, string> = {
   'not-found': 'Not found',
   'not-allowed': 'You do not have permission to do this',
@@ -104,4 +144,9 @@ const titles: Record<string, string> = {
   'unsupported-media-type': 'The content type is not supported',
   'bad-request': 'Bad request',
   'server-error': 'Sorry, there is a problem with the service',
+  unauthenticated: 'A valid API key is needed',
+  'insufficient-scope': 'The API key does not have the scope this needs',
+  'idempotency-key-invalid': 'The Idempotency-Key header is not valid',
+  'idempotency-key-reused': 'The Idempotency-Key was used for a different request',
+  'idempotency-key-in-progress': 'A request with this Idempotency-Key is still being answered',
 };

@@ -1,0 +1,83 @@
+// Administration of API keys: the list, making a key (shown once, on the page that answers the
+// form, and never stored), and revoking one after a confirmation page.
+import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
+import type { StaffActor } from '../actor.ts';
+import { Invalid, type FieldError } from '../errors.ts';
+import { pageErrors, parseForm } from '../forms.ts';
+import { requireStaff, staffOf } from '../http/authentication.ts';
+import { apiKeyAdministrationPolicy } from './policy.ts';
+import { ApiKeyForm } from './schemas.ts';
+import { SCOPES } from './scopes.ts';
+import type { ApiKeysService } from './service.ts';
+
+const view = (name: string) => `platform/apiKeys/views/${name}.njk`;
+
+type Params = { id: string };
+
+interface Options {
+  apiKeys: Pick<ApiKeysService, 'list' | 'get' | 'create' | 'revoke'>;
+  /** The organisations whose keys the administrator may make (the organisations service). */
+  administeredOrganisations(actor: StaffActor): Promise<{ id: string; name: string }[]>;
+}
+
+export const apiKeysStaffRoutes: FastifyPluginAsync<Options> = async (app, { apiKeys, administeredOrganisations }) => {
+  app.addHook('preHandler', requireStaff());
+  app.addHook('preHandler', async (request) => {
+    if (request.staff) apiKeyAdministrationPolicy.authorize(request.staff, 'open', null);
+  });
+
+  async function formData(actor: StaffActor, values: Record<string, unknown>) {
+    return { values, organisationList: await administeredOrganisations(actor), scopes: SCOPES };
+  }
+
+  async function refusedForm(
+    request: FastifyRequest,
+    reply: FastifyReply,
+    errors: FieldError[],
+    values: Record<string, unknown>,
+  ) {
+    return reply.render(
+      view('api-key-form'),
+      { ...(await formData(staffOf(request), values)), errors: pageErrors(request.t, errors) },
+      400,
+    );
+  }
+
+  app.get('/staff/admin/api-keys', async (request, reply) => {
+    return reply.render(view('api-keys'), { keys: await apiKeys.list(staffOf(request)) });
+  });
+
+  app.get('/staff/admin/api-keys/new', async (request, reply) => {
+    const actor = staffOf(request);
+    return reply.render(view('api-key-form'), await formData(actor, { organisationId: actor.organisationId, scopes: [] }));
+  });
+
+  app.post('/staff/admin/api-keys', async (request, reply) => {
+    const actor = staffOf(request);
+    const form = parseForm(ApiKeyForm, request.body);
+    if (!form.ok) return refusedForm(request, reply, form.errors, form.values);
+    let created;
+    try {
+      created = await apiKeys.create(actor, form.value);
+    } catch (error) {
+      if (error instanceof Invalid) return refusedForm(request, reply, error.errors, form.value);
+      throw error;
+    }
+    // Shown in this answer only: not kept in the session, and not to be cached anywhere.
+    reply.header('Cache-Control', 'no-store');
+    return reply.render(view('api-key-created'), { created });
+  });
+
+  app.get<{ Params: Params }>('/staff/admin/api-keys/:id/revoke', async (request, reply) => {
+    const key = await apiKeys.get(staffOf(request), request.params.id);
+    return reply.render(view('api-key-revoke'), { key });
+  });
+
+  app.post<{ Params: Params }>('/staff/admin/api-keys/:id/revoke', async (request, reply) => {
+    const actor = staffOf(request);
+    const key = await apiKeys.get(actor, request.params.id);
+    const revoked = await apiKeys.revoke(actor, key.id);
+    request.session.set('flash', revoked ? 'apiKeys.revoked' : 'apiKeys.alreadyRevoked');
+    return reply.redirect('/staff/admin/api-keys', 303);
+  });
+};
