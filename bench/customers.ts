@@ -386,8 +386,8 @@ function makeQueries(people: PeopleGenerator, count: number, customers: number, 
           kind,
           text,
           baseline: {
-            sql: 'select customer_id from customer_addresses where address_text like $1 limit 100',
-            params: [`%${text}%`],
+            sql: 'select customer_id from customer_addresses where lower(address_line1) like $1 limit 100',
+            params: [`${text}%`],
           },
         });
         break;

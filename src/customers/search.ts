@@ -36,8 +36,8 @@ export interface SearchHit {
 // How alike a typed word and a dictionary word must be. 0.3 (pg_trgm's default) misses "jon" for
 // "john"; lower lets in noise that the ranking then pushes down.
 const WORD_SIMILARITY = 0.2;
-const WORDS_PER_TERM = 12;
-const ROWS_PER_WORD = 40;
+const WORDS_PER_TERM = 8;
+const ROWS_PER_WORD = 25;
 
 type Branch = RawBuilder<{ id: string; score: number; reason: MatchReason }>;
 
@@ -89,7 +89,7 @@ export async function searchCustomerIds(
     const similar = (word: string) => sql.ref(`similar_${words.indexOf(word)}`);
     const branches = [
       ...(words.length > 0 ? nameBranches(scope, query.nameWords, similar) : []),
-      ...(query.addressText ? [addressBranch(query.addressText)] : []),
+      ...(query.addressText ? [addressBranch(scope, query.addressText)] : []),
       ...(nameText ? [organisationBranch(nameText)] : []),
     ];
     if (branches.length === 0) return [];
@@ -236,10 +236,19 @@ function nameAmongCandidates(name: string): Branch {
       and word_similarity(${name}, lower(p.given_name || ' ' || p.family_name)) > 0.5`;
 }
 
-function addressBranch(text: string): Branch {
-  const pattern = `%${text.replace(/[\\%_]/g, (character) => `\\${character}`)}%`;
-  return sql`select customer_id as id, case when is_current then 1 else 0.5 end as score, 'address' as reason
-    from customer_addresses where address_text like ${pattern} limit 100`;
+/**
+ * Part of an address: the start of a customer's first address line ("12 church street"), or any
+ * part of a gazetteer address, whose property leads to the customers living there.
+ */
+function addressBranch(scope: SearchScope, text: string): Branch {
+  const escaped = text.replace(/[\\%_]/g, (character) => `\\${character}`);
+  return sql`(select customer_id as id, case when is_current then 1 else 0.5 end as score, 'address' as reason
+      from customer_addresses where lower(address_line1) like ${`${escaped}%`} limit 100)
+    union all
+    (select a.customer_id, case when a.is_current then 1 else 0.5 end, 'address'
+      from (select uprn from properties where council_id = ${scope.councilId} and address_text like ${`%${escaped}%`} limit 50) p
+      join customer_addresses a on a.uprn = p.uprn
+      limit 100)`;
 }
 
 function organisationBranch(text: string): Branch {

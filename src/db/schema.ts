@@ -202,7 +202,6 @@ export interface CustomerAddressesTable {
   postcode: string;
   is_current: Generated<boolean>;
   moved_out_on: string | null;
-  address_text: ColumnType<string, never, never>;
   created_at: CreatedAt;
   updated_at: UpdatedAt;
 }

@@ -145,16 +145,15 @@ export async function up(db: Kysely<unknown>): Promise<void> {
       postcode text not null check (length(postcode) between 5 and 8),
       is_current boolean not null default true,
       moved_out_on date,
-      address_text text generated always as (
-        lower(address_line1 || coalesce(' ' || address_line2, '') || ' ' || town || ' ' || postcode)
-      ) stored,
       created_at timestamptz not null default now(),
       updated_at timestamptz not null default now()
     );
     create index customer_addresses_customer_idx on customer_addresses (customer_id);
     create index customer_addresses_postcode_idx on customer_addresses (postcode_key(postcode));
     create index customer_addresses_uprn_idx on customer_addresses (uprn) where uprn is not null;
-    create index customer_addresses_text_trgm_idx on customer_addresses using gin (address_text gin_trgm_ops);
+    -- "12 church street" is the start of a first address line: a prefix look-up, not a trigram scan
+    -- over a million addresses (fragments of other kinds are found through the gazetteer).
+    create index customer_addresses_line1_idx on customer_addresses (lower(address_line1) text_pattern_ops);
     create unique index customer_addresses_one_current_idx on customer_addresses (customer_id) where is_current;
     create trigger customer_addresses_updated_at before update on customer_addresses
       for each row execute function set_updated_at();
