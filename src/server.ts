@@ -3,7 +3,9 @@ import formBody from '@fastify/formbody';
 import cookie from '@fastify/cookie';
 import Fastify, { type FastifyInstance } from 'fastify';
 import type { Config } from './config.ts';
+import { contactsApiRoutes } from './contacts/api.routes.ts';
 import { contactsStaffRoutes } from './contacts/staff.routes.ts';
+import { customersApiRoutes } from './customers/api.routes.ts';
 import { customerRecordStaffRoutes } from './customers/staff.manage.routes.ts';
 import { customersStaffRoutes } from './customers/staff.routes.ts';
 import { organisationsStaffRoutes } from './organisations/staff.routes.ts';
@@ -85,7 +87,11 @@ export async function buildServer(config: Config, services: Services, manifest: 
   await setUpApi(app, {
     apiKeys: services.apiKeys,
     countHit: services.countHit,
-    routes: [apiRoutes(apiKeyApiRoutes, { apiKeys: services.apiKeys })],
+    routes: [
+      apiRoutes(apiKeyApiRoutes, { apiKeys: services.apiKeys }),
+      apiRoutes(customersApiRoutes, { customers: services.customers }),
+      apiRoutes(contactsApiRoutes, { contacts: services.contacts }),
+    ],
   });
 
   return app;

@@ -1,7 +1,7 @@
 // Who may log a contact. Seeing the customer is the customers capability's question (its
 // findCustomer answers nothing for a customer the person may not see); this says who logs at all.
 import type { Role } from '../platform/actor.ts';
-import { definePolicy, hasRole } from '../platform/policy.ts';
+import { definePolicy, hasRole, hasScope, keyServesCouncil } from '../platform/policy.ts';
 
 /** The people who talk to residents: contact centre, one-stop shops, case workers, partners. */
 export const LOGGING_ROLES: Role[] = ['advisor', 'officer', 'team_leader', 'complaints_officer', 'partner_worker'];
@@ -13,30 +13,19 @@ export interface ContactPlacement {
   customerId: string | null;
 }
 
-export const contactPolicy = definePolicy<ContactPlacement, 'log'>('Contact', {
-  // Within the council they work for or beside; anonymous contacts likewise.
-  log: (actor, contact) => hasRole(actor, ...LOGGING_ROLES) && actor.councilId === contact.councilId,
-});
+export const contactPolicy = definePolicy<ContactPlacement, 'log'>(
+  'Contact',
+  {
+    // Within the council they work for or beside; anonymous contacts likewise.
+    log: (actor, contact) => hasRole(actor, ...LOGGING_ROLES) && actor.councilId === contact.councilId,
+  },
+  {
+    // An integration (a telephony system, a web form) logs contacts for its own council.
+    log: (key, contact) => hasScope(key, 'contacts:write') && keyServesCouncil(key, contact.councilId),
+  },
+);
 
 /** The "Log a contact" page and its navigation entry. */
 export const contactLogPolicy = definePolicy<null, 'open'>('ContactLog', {
   open: (actor) => hasRole(actor, ...LOGGING_ROLES),
 });
-
-/** An integration calling the JSON API with a key. */
-export interface ApiKeyCaller {
-  kind: 'api_key';
-  id: string;
-  /** The key's name, for the audit trail. */
-  name: string;
-  /** The council the key belongs to: its contacts are that council's. */
-  councilId: string;
-  scopes: string[];
-}
-
-export const CONTACTS_WRITE_SCOPE = 'contacts:write';
-
-/** A key logs contacts only with the `contacts:write` scope, and only for its own council. */
-export function apiKeyMayLogContact(key: ApiKeyCaller, contact: ContactPlacement): boolean {
-  return key.scopes.includes(CONTACTS_WRITE_SCOPE) && key.councilId === contact.councilId;
-}

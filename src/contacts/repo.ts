@@ -205,27 +205,6 @@ export async function contactsBetween(db: Queryable, councilId: string, from: Da
   }));
 }
 
-/**
- * TEMPORARY, until the customers capability offers a policy-aware look-up: the customer by id
- * with a name to show, leaving out records merged into another.
- */
-export async function findCustomerForContact(
-  db: Queryable,
-  id: string,
-): Promise<{ id: string; councilId: string; displayName: string } | undefined> {
-  const row = await db
-    .selectFrom('customers')
-    .select([
-      'id',
-      'council_id',
-      sql<string>`coalesce(organisation_name, concat_ws(' ', title, given_name, family_name))`.as('display_name'),
-    ])
-    .where('id', '=', id)
-    .where('merged_into', 'is', null)
-    .executeTakeFirst();
-  return row ? { id: row.id, councilId: row.council_id, displayName: row.display_name } : undefined;
-}
-
 /** The council's partner organisations a contact can be signposted to. */
 export async function listPartners(
   db: Queryable,

@@ -5,12 +5,13 @@ import { aPartnerAgency, aStaffMember } from '../../test/support/builders.ts';
 import { freshDatabase, type TestDatabase } from '../../test/support/database.ts';
 import type { Db } from '../db/database.ts';
 import { insertOrganisation } from '../organisations/repo.ts';
-import type { Actor, Role, StaffActor } from '../platform/actor.ts';
+import type { Actor, ApiKeyActor, Role, StaffActor } from '../platform/actor.ts';
+import type { Scope } from '../platform/apiKeys/scopes.ts';
 import { createAuthService } from '../platform/auth/service.ts';
 import { Invalid, NotAllowed, NotFound } from '../platform/errors.ts';
-import { contactsBetween, findCustomerForContact, listCustomerContacts } from './repo.ts';
+import { contactsBetween, listCustomerContacts } from './repo.ts';
 import type { ContactInput } from './schemas.ts';
-import { createContactsService, type ApiKeyCaller, type ContactsService } from './service.ts';
+import { createContactsService, type ContactsService } from './service.ts';
 
 // A fixed clock: the rules about the future are measured from it.
 const NOW = new Date('2026-11-23T10:00:00.000Z');
@@ -61,7 +62,12 @@ describe('logging contacts', () => {
       findCustomer: async (actor: Actor, id: string) =>
         actor.kind === 'staff' && actor.roles.includes('partner_worker') && id === privateCustomerId
           ? undefined
-          : await findCustomerForContact(db, id),
+          : await db
+              .selectFrom('customers')
+              .select(['id', 'council_id as councilId', sql<string>`given_name || ' ' || family_name`.as('displayName')])
+              .where('id', '=', id)
+              .where('merged_into', 'is', null)
+              .executeTakeFirst(),
     });
   });
   after(() => database.drop());
@@ -350,12 +356,15 @@ describe('logging contacts', () => {
   });
 
   describe('through the API', () => {
-    const key = (scopes: string[], council = () => councilId): ApiKeyCaller => ({
+    const key = (scopes: Scope[], council = () => councilId): ApiKeyActor => ({
       kind: 'api_key',
       id: '5e1f0000-0000-4000-8000-000000000001',
       name: 'telephony',
+      organisationId: council(),
+      organisationKind: 'council',
       councilId: council(),
       scopes,
+      ip: null,
     });
 
     it('logs a contact for the key’s council, resolved at first contact and ending now unless told', async () => {
@@ -368,7 +377,9 @@ describe('logging contacts', () => {
       assert.equal(row.ended_at.getTime(), NOW.getTime());
       assert.equal(row.started_at.getTime(), NOW.getTime());
       const audit = await db.selectFrom('audit_events').selectAll().where('record_id', '=', contact.id).executeTakeFirstOrThrow();
-      assert.equal(audit.actor_label, 'api-key:telephony');
+      assert.equal(audit.actor_type, 'api_key');
+      assert.equal(audit.actor_id, '5e1f0000-0000-4000-8000-000000000001');
+      assert.equal(audit.actor_label, 'telephony');
       assert.deepEqual(audit.details, { apiKeyId: '5e1f0000-0000-4000-8000-000000000001' });
     });
 

@@ -1,10 +1,10 @@
 // Logging contacts: every channel, its outcome, whether it was avoidable, and how long it took.
 // Each contact commits in one transaction with its audit record.
 import type { Db } from '../db/database.ts';
-import { systemActor, type Actor } from '../platform/actor.ts';
+import type { Actor, ApiKeyActor } from '../platform/actor.ts';
 import { changesBetween, recordAudit } from '../platform/audit/audit.ts';
 import { Invalid, NotAllowed, NotFound, type FieldError } from '../platform/errors.ts';
-import { apiKeyMayLogContact, contactLogPolicy, contactPolicy, type ApiKeyCaller } from './policy.ts';
+import { contactLogPolicy, contactPolicy } from './policy.ts';
 import * as repo from './repo.ts';
 import {
   CHANNELS_AT_A_SITE,
@@ -19,7 +19,6 @@ import {
 } from './schemas.ts';
 
 export type { ContactCount, ContactPage, ContactRecord } from './repo.ts';
-export type { ApiKeyCaller } from './policy.ts';
 
 /** A customer as the contact log needs them: whose they are and what to call them. */
 export interface CustomerSummary {
@@ -202,12 +201,9 @@ export function createContactsService(db: Db, dependencies: { findCustomer: Find
      * `POST /api/v1/contacts` for a key with the `contacts:write` scope: the contact is the key's
      * council's; times default to now and the outcome to resolved at first contact.
      */
-    async logContactFromApi(key: ApiKeyCaller, body: ContactApiBodyInput): Promise<LoggedContact> {
-      if (!apiKeyMayLogContact(key, { councilId: key.councilId, customerId: body.customerId ?? null })) {
-        throw new NotAllowed('Contact.log');
-      }
-      const actor = systemActor(`api-key:${key.name}`);
-      const customer = body.customerId === undefined ? null : await requireCustomer(actor, body.customerId, key.councilId);
+    async logContactFromApi(key: ApiKeyActor, body: ContactApiBodyInput): Promise<LoggedContact> {
+      contactPolicy.authorize(key, 'log', { councilId: key.councilId, customerId: body.customerId ?? null });
+      const customer = body.customerId === undefined ? null : await requireCustomer(key, body.customerId, key.councilId);
       const endedAt = body.endedAt === undefined ? now() : new Date(body.endedAt);
       const startedAt = body.startedAt === undefined ? endedAt : new Date(body.startedAt);
       const input: ContactInput = {
@@ -223,7 +219,7 @@ export function createContactsService(db: Db, dependencies: { findCustomer: Find
         startedAt,
         endedAt,
       };
-      return await record(actor, key.councilId, customer, input, { recordedByApiKey: key.id });
+      return await record(key, key.councilId, customer, input, { recordedByApiKey: key.id });
     },
 
     /** A customer's contacts, newest first, a page at a time (NotFound if the actor may not see them). */

@@ -76,8 +76,13 @@ function staffId(actor: Actor): string | null {
   return actor.kind === 'staff' ? actor.id : null;
 }
 
+/** The partner agency `actor` acts for (a partner's staff or key), which sees only what was shared with it. */
+function partnerOf(actor: Actor): string | undefined {
+  return actor.kind !== 'system' && actor.organisationKind === 'partner' ? actor.organisationId : undefined;
+}
+
 function councilOf(actor: Actor, fallback?: string): string {
-  if (actor.kind === 'staff') return actor.councilId;
+  if (actor.kind !== 'system') return actor.councilId;
   if (fallback) return fallback;
   throw new NotAllowed('Customer.council');
 }
@@ -213,9 +218,7 @@ export function createCustomersService(db: Db) {
       if (isEmptyQuery(query)) return { hits: [], recognised: false };
       const scope = {
         councilId,
-        ...(actor.kind === 'staff' && actor.organisationKind === 'partner'
-          ? { sharedWithOrganisationId: actor.organisationId }
-          : {}),
+        ...(partnerOf(actor) ? { sharedWithOrganisationId: partnerOf(actor) } : {}),
       };
       const hits = await searchCustomerIds(db, scope, query, Math.min(Math.max(limit, 1), 100));
       const rows = await repo.summaries(
@@ -253,7 +256,10 @@ export function createCustomersService(db: Db) {
       actor: Actor,
       input: CustomerInput,
       options: { confirmedNew?: boolean; councilId?: string } = {},
-    ): Promise<{ created: true; id: string } | { created: false; duplicates: FoundCustomer[] }> {
+    ): Promise<
+      | { created: true; id: string; customer: repo.CustomerSummary; duplicates: FoundCustomer[] }
+      | { created: false; duplicates: FoundCustomer[] }
+    > {
       const councilId = councilOf(actor, options.councilId);
       customerSearchPolicy.authorize(actor, 'create', { councilId });
       const checked = checkNewCustomer(input);
@@ -263,10 +269,8 @@ export function createCustomersService(db: Db) {
         const property = await repo.findProperty(db, councilId, record.address.uprn);
         if (!property) throw new Invalid([{ field: 'uprn', message: 'customers.errors.uprnUnknown' }]);
       }
-      if (!options.confirmedNew) {
-        const duplicates = await this.likelyDuplicates(actor, record);
-        if (duplicates.length > 0) return { created: false, duplicates };
-      }
+      const duplicates = await this.likelyDuplicates(actor, record);
+      if (duplicates.length > 0 && !options.confirmedNew) return { created: false, duplicates };
       const id = await db.transaction().execute(async (trx) => {
         const [newId] = await insertCustomerRecords(trx, councilId, [record]);
         await recordAudit(trx, actor, {
@@ -285,7 +289,8 @@ export function createCustomersService(db: Db) {
         });
         return newId!;
       });
-      return { created: true, id };
+      const [customer] = await repo.summaries(db, [id]);
+      return { created: true, id, customer: customer!, duplicates };
     },
 
     /**
@@ -303,9 +308,10 @@ export function createCustomersService(db: Db) {
         organisationId: placement.councilId,
         recordType: 'customer',
         recordId: id,
-        ...(actor.kind === 'staff' && actor.organisationKind === 'partner' ? { details: { parts: [...parts] } } : {}),
+        ...(partnerOf(actor) ? { details: { parts: [...parts] } } : {}),
       });
       const shows = (part: CustomerPart) => parts.has(part);
+      const partner = partnerOf(actor);
       return {
         customer: {
           ...record,
@@ -324,10 +330,7 @@ export function createCustomersService(db: Db) {
           // Vulnerability is shown to everyone who may see the record: it is how staff keep people safe.
           flags: record.flags,
           // A partner sees only its own consents.
-          consents:
-            actor.kind === 'staff' && actor.organisationKind === 'partner'
-              ? record.consents.filter((consent) => consent.organisationId === actor.organisationId)
-              : record.consents,
+          consents: partner ? record.consents.filter((consent) => consent.organisationId === partner) : record.consents,
         },
       };
     },
@@ -350,7 +353,7 @@ export function createCustomersService(db: Db) {
     /** What contact logging needs to know of a customer, if `actor` may see them. */
     async findForContact(actor: Actor, id: string) {
       const placement = await placementOf(id);
-      if (!placement || placement.mergedInto || !customerPolicy.can(actor, 'read', placement)) return undefined;
+      if (!placement || placement.mergedInto || !customerPolicy.can(actor, 'referTo', placement)) return undefined;
       const [summary] = await repo.summaries(db, [id]);
       if (!summary) return undefined;
       const flags = await repo.activeFlags(db, id);

@@ -12,7 +12,8 @@ interface Problem {
   title: string;
   status: number;
   detail?: string;
-  errors?: { field: string; message: string }[];
+  errors?: { field: string; message: string; code?: string }[];
+  code?: string;
 }
 
 /** RFC 9457 problem details, as the JSON API sends them (for the OpenAPI description). */
@@ -22,11 +23,13 @@ export const ProblemSchema = Type.Object(
     title: Type.String({ description: 'A short, human summary of the kind of problem.' }),
     status: Type.Integer({ minimum: 400, maximum: 599 }),
     detail: Type.Optional(Type.String({ description: 'What went wrong with this request.' })),
+    code: Type.Optional(Type.String({ description: 'Stable: which rule refused the request, e.g. "customers.errors.mergeSelf".' })),
     errors: Type.Optional(
       Type.Array(
         Type.Object({
           field: Type.String({ description: 'The property, with dots for nested ones, e.g. "address.postcode".' }),
           message: Type.String(),
+          code: Type.Optional(Type.String({ description: 'Stable: which rule the value broke.' })),
         }),
         { description: 'One per invalid field, for validation failures.' },
       ),
@@ -101,14 +104,19 @@ export function setUpErrorHandling(app: FastifyInstance): void {
     if (retryAfter !== undefined) reply.header('Retry-After', String(retryAfter));
 
     if (wantsProblemJson(request)) {
+      const say = (key: string, params?: Record<string, string | number>) => (request.t ? request.t(key, params) : key);
       const validation = (error as FastifyError).validation;
       return sendProblem(reply, {
         type,
         title: titles[type] ?? 'Error',
         status,
-        ...(error instanceof Invalid ? { errors: error.errors.map(({ field, message }) => ({ field, message })) } : {}),
+        // Rules give i18n keys: the API answers in words (English unless asked), with the key as a stable code.
+        ...(error instanceof Invalid
+          ? { errors: error.errors.map(({ field, message, params }) => ({ field, message: say(message, params), code: message })) }
+          : {}),
         ...(validation ? { errors: fieldErrors(validation) } : {}),
-        ...(status < 500 && !(error instanceof NotAllowed) ? { detail: (error as Error).message } : {}),
+        ...(error instanceof Conflict ? { detail: say(error.reason), code: error.reason } : {}),
+        ...(status < 500 && !(error instanceof NotAllowed) && !(error instanceof Conflict) ? { detail: (error as Error).message } : {}),
       });
     }
     if (!request.t)
