@@ -25,6 +25,10 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     create trigger api_keys_updated_at before update on api_keys
       for each row execute function set_updated_at();
 
+    -- Contacts logged through the API say which key logged them.
+    alter table contacts add constraint contacts_recorded_by_api_key_fkey
+      foreign key (recorded_by_api_key) references api_keys (id);
+
     -- The first answer to a POST with an Idempotency-Key, replayed for 24 hours. A row with no
     -- response_status is a request still being answered (claimed before its handler runs).
     create table api_idempotency_keys (
