@@ -5,7 +5,8 @@ import { aPartnerAgency, aStaffMember } from '../../test/support/builders.ts';
 import { freshDatabase, type TestDatabase } from '../../test/support/database.ts';
 import type { Db } from '../db/database.ts';
 import { insertOrganisation } from '../organisations/repo.ts';
-import type { Actor, ApiKeyActor, Role, StaffActor } from '../platform/actor.ts';
+import { systemActor, type Actor, type ApiKeyActor, type Role, type StaffActor } from '../platform/actor.ts';
+import { createApiKeysService } from '../platform/apiKeys/service.ts';
 import type { Scope } from '../platform/apiKeys/scopes.ts';
 import { createAuthService } from '../platform/auth/service.ts';
 import { Invalid, NotAllowed, NotFound } from '../platform/errors.ts';
@@ -356,9 +357,17 @@ describe('logging contacts', () => {
   });
 
   describe('through the API', () => {
+    let keyId: string;
+    before(async () => {
+      ({ id: keyId } = await createApiKeysService(db).create(systemActor('test'), {
+        organisationId: councilId,
+        name: 'telephony',
+        scopes: ['contacts:write'],
+      }));
+    });
     const key = (scopes: Scope[], council = () => councilId): ApiKeyActor => ({
       kind: 'api_key',
-      id: '5e1f0000-0000-4000-8000-000000000001',
+      id: keyId,
       name: 'telephony',
       organisationId: council(),
       organisationKind: 'council',
@@ -373,14 +382,14 @@ describe('logging contacts', () => {
       assert.equal(row.outcome, 'resolved_first_contact');
       assert.equal(row.council_id, councilId);
       assert.equal(row.recorded_by, null);
-      assert.equal(row.recorded_by_api_key, '5e1f0000-0000-4000-8000-000000000001');
+      assert.equal(row.recorded_by_api_key, keyId);
       assert.equal(row.ended_at.getTime(), NOW.getTime());
       assert.equal(row.started_at.getTime(), NOW.getTime());
       const audit = await db.selectFrom('audit_events').selectAll().where('record_id', '=', contact.id).executeTakeFirstOrThrow();
       assert.equal(audit.actor_type, 'api_key');
-      assert.equal(audit.actor_id, '5e1f0000-0000-4000-8000-000000000001');
+      assert.equal(audit.actor_id, keyId);
       assert.equal(audit.actor_label, 'telephony');
-      assert.deepEqual(audit.details, { apiKeyId: '5e1f0000-0000-4000-8000-000000000001' });
+      assert.deepEqual(audit.details, { apiKeyId: keyId });
     });
 
     it('takes the times and outcome given, and applies the same rules', async () => {
