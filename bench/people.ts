@@ -5,23 +5,10 @@
 // Names follow a Zipf-like frequency (many Joneses, Davieses, Smiths and Williamses, a long tail),
 // with Welsh given and family names; postcodes are real SY postcodes; phone numbers are valid UK
 // numbers from ranges libphonenumber accepts (not Ofcom's drama range 07700 900xxx, which it rejects).
-import fs from 'node:fs';
-import path from 'node:path';
-import { PROJECT_ROOT } from '../src/platform/assets.ts';
+import { POSTCODE_DISTRICTS, postTownOf, readReferencePostcodes } from '../src/demo/gazetteer.ts';
+import { pick, seededRandom as prng } from '../src/demo/people.ts';
 
-/** A small, fast, seeded PRNG (mulberry32): the same seed gives the same people on every machine. */
-export function prng(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
-export const pick = <T>(random: () => number, items: readonly T[]): T => items[Math.floor(random() * items.length)]!;
+export { pick, prng };
 
 /** Draws from `items` with weight 1/rank^exponent, the shape of real name frequencies. */
 function zipf<T>(items: readonly T[], exponent: number): (random: () => number) => T {
@@ -107,63 +94,24 @@ const STREETS = `Church Street, High Street, Station Road, Mill Lane, Park Road,
   .map((street) => street.trim())
   .filter(Boolean);
 
-// Post towns of the SY postcode districts.
-const TOWNS: Record<string, string> = {
-  SY1: 'Shrewsbury',
-  SY2: 'Shrewsbury',
-  SY3: 'Shrewsbury',
-  SY4: 'Shrewsbury',
-  SY5: 'Shrewsbury',
-  SY6: 'Church Stretton',
-  SY7: 'Craven Arms',
-  SY8: 'Ludlow',
-  SY9: 'Bishops Castle',
-  SY10: 'Oswestry',
-  SY11: 'Oswestry',
-  SY12: 'Ellesmere',
-  SY13: 'Whitchurch',
-  SY14: 'Malpas',
-  SY15: 'Montgomery',
-  SY16: 'Newtown',
-  SY17: 'Caersws',
-  SY18: 'Llanidloes',
-  SY19: 'Llanbrynmair',
-  SY20: 'Machynlleth',
-  SY21: 'Welshpool',
-  SY22: 'Llanfyllin',
-  SY23: 'Aberystwyth',
-  SY24: 'Borth',
-  SY25: 'Tregaron',
-};
-
 const EMAIL_DOMAINS = ['gmail.com', 'hotmail.co.uk', 'outlook.com', 'btinternet.com', 'yahoo.co.uk', 'icloud.com', 'sky.com'];
 // Ranges libphonenumber accepts as valid in full (checked by the benchmark before it loads).
 const MOBILE_PREFIXES = ['074', '075', '078'];
 const AREA_CODES = ['01691', '01743', '01938', '01686', '01970', '01948', '01939', '01584', '01588', '01654', '01694'];
 const ORGANISATION_KINDS = ['Bowling Club', 'Community Association', 'Food Bank', 'Tenants Association', 'Youth Club'];
 
-/** Real SY postcodes (ONS NSPL), from ../shared/data; a synthetic set when the file is not there. */
+/**
+ * Real SY postcodes (ONS NSPL), read as the demo gazetteer reads them (ONEDOOR_REFERENCE_DATA, or
+ * ../shared/data); a synthetic set of the same size and shape when the file is not there.
+ */
 export function loadPostcodes(): string[] {
-  const candidates = [
-    process.env.SHARED_DATA_DIR,
-    path.resolve(PROJECT_ROOT, '../shared/data'),
-    path.resolve(PROJECT_ROOT, '../../shared/data'),
-  ].filter((directory): directory is string => Boolean(directory));
-  for (const directory of candidates) {
-    const file = path.join(directory, 'postcodes_SY.csv');
-    if (!fs.existsSync(file)) continue;
-    return fs
-      .readFileSync(file, 'utf8')
-      .split('\n')
-      .slice(1)
-      .map((line) => line.split(',')[0]!.trim())
-      .filter((postcode) => /^SY\d{1,2} \d[A-Z]{2}$/.test(postcode));
-  }
-  // A stand-in of the same shape: SYn nAA, over the districts above.
+  const reference = readReferencePostcodes();
+  if (reference) return reference.map(({ postcode }) => postcode);
+  // A stand-in of the same shape: SYn nAA, over all the SY districts.
   const random = prng(11);
   const letters = 'ABDEFGHJLNPQRSTUWXYZ';
   return Array.from({ length: 17_000 }, () => {
-    const district = pick(random, Object.keys(TOWNS));
+    const district = pick(random, POSTCODE_DISTRICTS);
     return `${district} ${Math.floor(random() * 10)}${pick(random, [...letters])}${pick(random, [...letters])}`;
   });
 }
@@ -207,7 +155,6 @@ export function createPeopleGenerator(seed: number, postcodes = loadPostcodes())
     for (const character of postcode) hash = (Math.imul(hash, 31) + character.charCodeAt(0)) | 0;
     return STREETS[Math.abs(hash) % STREETS.length]!;
   };
-  const townOf = (postcode: string) => TOWNS[postcode.split(' ')[0]!] ?? 'Shrewsbury';
 
   function uuid(random: () => number): string {
     const word = () =>
@@ -233,7 +180,11 @@ export function createPeopleGenerator(seed: number, postcodes = loadPostcodes())
     const random = prng(Math.imul(index + 1, 0x9e3779b1) ^ seed);
     const id = uuid(random);
     const postcode = pick(random, postcodes);
-    const address = { line1: `${1 + Math.floor(random() * 120)} ${streetOf(postcode)}`, town: townOf(postcode), postcode };
+    const address = {
+      line1: `${1 + Math.floor(random() * 120)} ${streetOf(postcode)}`,
+      town: postTownOf(postcode) ?? 'Shrewsbury',
+      postcode,
+    };
     if (random() < 0.005) {
       const name = `${address.town} ${pick(random, ORGANISATION_KINDS)}`;
       return {

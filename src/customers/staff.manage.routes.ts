@@ -156,6 +156,25 @@ function readDate(parts: DateParts, field: string): { date?: string; error?: Fie
   return { date };
 }
 
+/**
+ * The date given in three boxes as `field`: its parts, to show again, and the ISO date when it is
+ * one. What is wrong with it goes into `errors`: the boxes not making a date, none given when it is
+ * `required` (`<field>Missing`), or the error key `check` returns for a date the page does not take.
+ */
+function dateFrom(
+  body: Body,
+  field: string,
+  errors: FieldError[],
+  rules: { required?: boolean; check?: (date: string) => string | undefined },
+): { parts: DateParts; date: string | undefined } {
+  const parts = datePartsOf(body, field);
+  const { date, error } = readDate(parts, field);
+  const problem = error ? undefined : date ? rules.check?.(date) : rules.required ? `${field}Missing` : undefined;
+  if (error) errors.push(error);
+  if (problem) errors.push({ field, message: errorKey(problem) });
+  return { parts, date };
+}
+
 /** Today in the council's time zone, as an ISO date. */
 export function today(now = new Date()): string {
   return new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/London' }).format(now);
@@ -258,47 +277,80 @@ export const customerRecordStaffRoutes: FastifyPluginAsync<{
     throw error;
   }
 
+  /** What a form page shows besides the customer and what was typed. */
+  type PageData = Record<string, unknown>;
+
+  interface FormPage {
+    /** Its template, under views/manage. */
+    template: string;
+    /** Its fields in the order it shows them, so that the error summary lists them alike. */
+    fieldOrder?: string[];
+    /** Its fields entered as a date in three boxes. */
+    dateFields?: string[];
+    /** What else it shows, given what was typed (a `values` here replaces what was typed). */
+    data?: (request: FastifyRequest, customer: CustomerView, values: Record<string, unknown>) => PageData | Promise<PageData>;
+  }
+
+  /**
+   * One of these form pages, for one request about one customer: `show` it with what was typed and
+   * any errors (400 unless said), or `save` a change, back to the single view saying `flash`, and
+   * the page again with the reason when the service refuses it.
+   */
+  function formPage(page: FormPage, request: FastifyRequest, reply: FastifyReply, customer: CustomerView) {
+    async function show(values: Record<string, unknown> = {}, errors: FieldError[] = [], status = errors.length > 0 ? 400 : 200) {
+      return reply.render(
+        view(page.template),
+        {
+          customer,
+          values,
+          ...(await page.data?.(request, customer, values)),
+          ...(errors.length > 0
+            ? { errors: errorsForPage(request.t, inFormOrder(errors, page.fieldOrder ?? []), page.dateFields) }
+            : {}),
+        },
+        status,
+      );
+    }
+    async function save(values: Record<string, unknown>, flash: string, change: () => Promise<unknown>) {
+      try {
+        await change();
+      } catch (error) {
+        const refused = refusal(error);
+        return show(values, refused.errors, refused.status);
+      }
+      return saved(request, reply, customer, flash);
+    }
+    return { show, save };
+  }
+
   // 1. Details, language, contact preference and accessibility needs
 
-  const DETAILS_ORDER = [
-    'title',
-    'givenName',
-    'familyName',
-    'organisationName',
-    'dateOfBirth',
-    'preferredLanguage',
-    'preferredContactMethod',
-    'needs',
-    'interpreterLanguage',
-    'adjustments',
-  ];
-
-  function renderDetails(
-    request: FastifyRequest,
-    reply: FastifyReply,
-    customer: CustomerView,
-    values: Record<string, unknown>,
-    errors: FieldError[] = [],
-    status = errors.length > 0 ? 400 : 200,
-  ) {
-    return reply.render(
-      view('details'),
-      {
-        customer,
-        values,
-        needs: NEEDS,
-        contactMethods: CONTACT_METHODS,
-        languages: languageItems(request.language, String(values.preferredLanguage ?? 'en')),
-        ...(errors.length > 0 ? { errors: errorsForPage(request.t, inFormOrder(errors, DETAILS_ORDER), ['dateOfBirth']) } : {}),
-      },
-      status,
-    );
-  }
+  const DETAILS_PAGE: FormPage = {
+    template: 'details',
+    fieldOrder: [
+      'title',
+      'givenName',
+      'familyName',
+      'organisationName',
+      'dateOfBirth',
+      'preferredLanguage',
+      'preferredContactMethod',
+      'needs',
+      'interpreterLanguage',
+      'adjustments',
+    ],
+    dateFields: ['dateOfBirth'],
+    data: (request, _customer, values) => ({
+      needs: NEEDS,
+      contactMethods: CONTACT_METHODS,
+      languages: languageItems(request.language, String(values.preferredLanguage ?? 'en')),
+    }),
+  };
 
   app.get<{ Params: Params }>('/staff/customers/:id/details', async (request, reply) => {
     const customer = await customerFor(request, reply, 'update');
     if (!customer) return reply;
-    return renderDetails(request, reply, customer, {
+    return formPage(DETAILS_PAGE, request, reply, customer).show({
       title: customer.title,
       givenName: customer.givenName,
       familyName: customer.familyName,
@@ -315,29 +367,27 @@ export const customerRecordStaffRoutes: FastifyPluginAsync<{
   app.post<{ Params: Params }>('/staff/customers/:id/details', async (request, reply) => {
     const customer = await customerFor(request, reply, 'update');
     if (!customer) return reply;
+    const page = formPage(DETAILS_PAGE, request, reply, customer);
     const body = (request.body ?? {}) as Body;
     const person = customer.kind === 'person';
     const form = person ? parseForm(PersonDetailsForm, body) : parseForm(OrganisationDetailsForm, body);
     const values: Record<string, unknown> = form.ok ? { ...form.value } : { ...form.values };
     const errors = form.ok ? [] : [...form.errors];
 
-    const dateParts = datePartsOf(body, 'dateOfBirth');
-    values.dateOfBirth = dateParts;
-    const born = readDate(dateParts, 'dateOfBirth');
-    if (born.error) errors.push(born.error);
-    else if (born.date && born.date > today()) errors.push({ field: 'dateOfBirth', message: errorKey('dateOfBirthFuture') });
-    else if (born.date && born.date < '1880-01-01')
-      errors.push({ field: 'dateOfBirth', message: errorKey('dateOfBirthInvalid') });
+    const born = dateFrom(body, 'dateOfBirth', errors, {
+      check: (date) => (date > today() ? 'dateOfBirthFuture' : date < '1880-01-01' ? 'dateOfBirthInvalid' : undefined),
+    });
+    values.dateOfBirth = born.parts;
 
     const needs = (values.needs as string[] | undefined) ?? [];
     const interpreterLanguage = typeof values.interpreterLanguage === 'string' ? values.interpreterLanguage : undefined;
     if (needs.includes('interpreter') && !interpreterLanguage)
       errors.push({ field: 'interpreterLanguage', message: errorKey('interpreterLanguageMissing') });
 
-    if (!form.ok || errors.length > 0) return renderDetails(request, reply, customer, values, errors);
+    if (!form.ok || errors.length > 0) return page.show(values, errors);
     const value = form.value as Record<string, string | string[] | undefined>;
-    try {
-      await customers.updateDetails(staffOf(request), customer.id, {
+    return page.save(values, 'detailsSaved', () =>
+      customers.updateDetails(staffOf(request), customer.id, {
         title: (value.title as string | undefined) ?? null,
         ...(person
           ? { givenName: value.givenName as string, familyName: value.familyName as string }
@@ -349,135 +399,99 @@ export const customerRecordStaffRoutes: FastifyPluginAsync<{
         // The interpreter's language means nothing once no interpreter is needed.
         interpreterLanguage: needs.includes('interpreter') ? (interpreterLanguage ?? null) : null,
         adjustments: (value.adjustments as string | undefined) ?? null,
-      });
-    } catch (error) {
-      const refused = refusal(error);
-      return renderDetails(request, reply, customer, values, refused.errors, refused.status);
-    }
-    return saved(request, reply, customer, 'detailsSaved');
+      }),
+    );
   });
 
   // 2. Email addresses and phone numbers
 
-  function renderContactDetails(
-    request: FastifyRequest,
-    reply: FastifyReply,
-    customer: CustomerView,
-    values: Record<string, unknown> = {},
-    errors: FieldError[] = [],
-    status = errors.length > 0 ? 400 : 200,
-  ) {
-    return reply.render(
-      view('contact-details'),
-      {
-        customer,
-        values,
-        phones: withNationalPhones(customer).phones,
-        ...(errors.length > 0 ? { errors: errorsForPage(request.t, errors) } : {}),
-      },
-      status,
-    );
-  }
+  const CONTACT_DETAILS_PAGE: FormPage = {
+    template: 'contact-details',
+    data: (_request, customer) => ({ phones: withNationalPhones(customer).phones }),
+  };
 
   app.get<{ Params: Params }>('/staff/customers/:id/contact-details', async (request, reply) => {
     const customer = await customerFor(request, reply, 'update');
     if (!customer) return reply;
-    return renderContactDetails(request, reply, customer);
+    return formPage(CONTACT_DETAILS_PAGE, request, reply, customer).show();
   });
 
   app.post<{ Params: Params }>('/staff/customers/:id/contact-details', async (request, reply) => {
     const customer = await customerFor(request, reply, 'update');
     if (!customer) return reply;
+    const page = formPage(CONTACT_DETAILS_PAGE, request, reply, customer);
     const actor = staffOf(request);
     const body = (request.body ?? {}) as Body;
     const action = body.action;
-    try {
-      if (action === 'add-email') {
-        const form = parseForm(EmailForm, body);
-        if (!form.ok) return renderContactDetails(request, reply, customer, form.values, form.errors);
-        await customers.addEmail(actor, customer.id, form.value.email, form.value.emailPrimary === 'yes').catch((error) => {
-          throw withValues(error, form.value);
-        });
-        return saved(request, reply, customer, 'emailAdded');
-      }
-      if (action === 'add-phone') {
-        const form = parseForm(PhoneForm, body);
-        if (!form.ok) return renderContactDetails(request, reply, customer, form.values, form.errors);
-        await customers.addPhone(actor, customer.id, form.value.phone, form.value.phonePrimary === 'yes').catch((error) => {
-          throw withValues(error, form.value);
-        });
-        return saved(request, reply, customer, 'phoneAdded');
-      }
-      if (action === 'remove') {
-        const form = parseForm(RemoveForm, body);
-        if (!form.ok) return renderContactDetails(request, reply, customer, {}, form.errors);
-        await customers.removeContactPoint(actor, customer.id, form.value.kind, form.value.pointId);
-        return saved(request, reply, customer, form.value.kind === 'email' ? 'emailRemoved' : 'phoneRemoved');
-      }
-    } catch (error) {
-      const values = (error as { formValues?: Record<string, unknown> }).formValues ?? {};
-      const refused = refusal(error);
-      return renderContactDetails(request, reply, customer, values, refused.errors, refused.status);
+    if (action === 'add-email') {
+      const form = parseForm(EmailForm, body);
+      if (!form.ok) return page.show(form.values, form.errors);
+      const { email, emailPrimary } = form.value;
+      return page.save(form.value, 'emailAdded', () => customers.addEmail(actor, customer.id, email, emailPrimary === 'yes'));
     }
-    return renderContactDetails(request, reply, customer, {}, [{ field: '', message: errorKey('actionUnknown') }]);
+    if (action === 'add-phone') {
+      const form = parseForm(PhoneForm, body);
+      if (!form.ok) return page.show(form.values, form.errors);
+      const { phone, phonePrimary } = form.value;
+      return page.save(form.value, 'phoneAdded', () => customers.addPhone(actor, customer.id, phone, phonePrimary === 'yes'));
+    }
+    if (action === 'remove') {
+      const form = parseForm(RemoveForm, body);
+      if (!form.ok) return page.show({}, form.errors);
+      const { kind, pointId } = form.value;
+      return page.save({}, kind === 'email' ? 'emailRemoved' : 'phoneRemoved', () =>
+        customers.removeContactPoint(actor, customer.id, kind, pointId),
+      );
+    }
+    return page.show({}, [{ field: '', message: errorKey('actionUnknown') }]);
   });
-
-  /** Keeps what was typed with a refused change, so the page shows it again. */
-  function withValues(error: unknown, values: Record<string, unknown>): unknown {
-    if (error instanceof Error) Object.assign(error, { formValues: values });
-    return error;
-  }
 
   // 3. Moving to a new address, found by postcode or typed in
 
   type AddressStep = 'postcode' | 'choose' | 'manual';
 
-  async function renderAddress(
+  /** The address page at `step`, with the addresses to choose from there. */
+  const addressPage = (step: AddressStep, addresses: { value: string; text: string }[] = []): FormPage => ({
+    template: 'address',
+    fieldOrder: ['postcode', 'uprn', 'line1', 'line2', 'town', 'movedOn'],
+    dateFields: ['movedOn'],
+    data: (_request, customer, values) => ({
+      step,
+      values: { movedOn: datePartsFrom(today()), ...values },
+      addresses,
+      current: customer.addresses.find((address) => address.isCurrent),
+      past: customer.addresses.filter((address) => !address.isCurrent),
+    }),
+  });
+
+  /** The address page at `step`; choosing at a postcode that is not one goes back to asking for it. */
+  async function showAddress(
     request: FastifyRequest,
     reply: FastifyReply,
     customer: CustomerView,
     step: AddressStep,
     values: Record<string, unknown>,
     errors: FieldError[] = [],
-    status = errors.length > 0 ? 400 : 200,
-  ) {
+    status?: number,
+  ): Promise<FastifyReply> {
     let addresses: { value: string; text: string }[] = [];
     if (step === 'choose') {
       try {
         const found = await gazetteer.addressesAt(staffOf(request), String(values.postcode ?? ''));
         addresses = found.addresses.map((address) => ({ value: String(address.uprn), text: address.label }));
       } catch (error) {
-        // A postcode that is not one goes back to the first step, saying so.
         const refused = refusal(error);
-        return renderAddress(request, reply, customer, 'postcode', values, refused.errors, refused.status);
+        return showAddress(request, reply, customer, 'postcode', values, refused.errors, refused.status);
       }
     }
-    return reply.render(
-      view('address'),
-      {
-        customer,
-        step,
-        values: { movedOn: datePartsFrom(today()), ...values },
-        addresses,
-        current: customer.addresses.find((address) => address.isCurrent),
-        past: customer.addresses.filter((address) => !address.isCurrent),
-        ...(errors.length > 0
-          ? {
-              errors: errorsForPage(request.t, inFormOrder(errors, ['postcode', 'uprn', 'line1', 'line2', 'town', 'movedOn']), [
-                'movedOn',
-              ]),
-            }
-          : {}),
-      },
-      status,
-    );
+    return formPage(addressPage(step, addresses), request, reply, customer).show(values, errors, status);
   }
 
   app.get<{ Params: Params }>('/staff/customers/:id/address', async (request, reply) => {
     const customer = await customerFor(request, reply, 'update');
     if (!customer) return reply;
     const manual = (request.query as Record<string, unknown>).manual === 'yes';
-    return renderAddress(request, reply, customer, manual ? 'manual' : 'postcode', {});
+    return showAddress(request, reply, customer, manual ? 'manual' : 'postcode', {});
   });
 
   app.post<{ Params: Params }>('/staff/customers/:id/address', async (request, reply) => {
@@ -486,38 +500,37 @@ export const customerRecordStaffRoutes: FastifyPluginAsync<{
     const actor = staffOf(request);
     const body = (request.body ?? {}) as Body;
     const action = body.action;
+    const show = (step: AddressStep, values: Record<string, unknown>, errors?: FieldError[], status?: number) =>
+      showAddress(request, reply, customer, step, values, errors, status);
 
     if (action === 'find') {
       const form = parseForm(PostcodeForm, body);
-      if (!form.ok) return renderAddress(request, reply, customer, 'postcode', form.values, form.errors);
+      if (!form.ok) return show('postcode', form.values, form.errors);
       try {
         const found = await gazetteer.addressesAt(actor, form.value.postcode);
         // Nothing known at the postcode: straight to typing the address in, with the postcode kept.
-        if (found.addresses.length === 0)
-          return renderAddress(request, reply, customer, 'manual', { postcode: found.postcode, notFound: true });
-        return renderAddress(request, reply, customer, 'choose', { postcode: found.postcode });
+        if (found.addresses.length === 0) return show('manual', { postcode: found.postcode, notFound: true });
+        return show('choose', { postcode: found.postcode });
       } catch (error) {
         const refused = refusal(error);
-        return renderAddress(request, reply, customer, 'postcode', form.value, refused.errors, refused.status);
+        return show('postcode', form.value, refused.errors, refused.status);
       }
     }
 
-    const movedOnParts = datePartsOf(body, 'movedOn');
-    const movedOn = readDate(movedOnParts, 'movedOn');
     const dateErrors: FieldError[] = [];
-    if (movedOn.error) dateErrors.push(movedOn.error);
-    else if (!movedOn.date) dateErrors.push({ field: 'movedOn', message: errorKey('movedOnMissing') });
-    else if (movedOn.date > today()) dateErrors.push({ field: 'movedOn', message: errorKey('movedOnFuture') });
+    const movedOn = dateFrom(body, 'movedOn', dateErrors, {
+      required: true,
+      check: (date) => (date > today() ? 'movedOnFuture' : undefined),
+    });
 
     if (action === 'choose') {
       const form = parseForm(ChooseAddressForm, body);
-      const values = { ...(form.ok ? form.value : form.values), movedOn: movedOnParts };
-      if (!form.ok && form.errors.some((error) => error.field === 'postcode'))
-        return renderAddress(request, reply, customer, 'postcode', values, form.errors);
+      const values = { ...(form.ok ? form.value : form.values), movedOn: movedOn.parts };
+      if (!form.ok && form.errors.some((error) => error.field === 'postcode')) return show('postcode', values, form.errors);
       if (form.ok && form.value.uprn === 'manual')
-        return renderAddress(request, reply, customer, 'manual', { postcode: form.value.postcode, movedOn: movedOnParts });
+        return show('manual', { postcode: form.value.postcode, movedOn: movedOn.parts });
       const errors = [...(form.ok ? [] : form.errors), ...dateErrors];
-      if (!form.ok || errors.length > 0) return renderAddress(request, reply, customer, 'choose', values, errors);
+      if (!form.ok || errors.length > 0) return show('choose', values, errors);
       try {
         const property = await gazetteer.property(actor, form.value.uprn);
         await customers.moveTo(
@@ -538,81 +551,56 @@ export const customerRecordStaffRoutes: FastifyPluginAsync<{
           error instanceof NotFound
             ? { errors: [{ field: 'uprn', message: errorKey('addressNotChosen') }], status: 400 }
             : refusal(error);
-        return renderAddress(request, reply, customer, 'choose', values, refused.errors, refused.status);
+        return show('choose', values, refused.errors, refused.status);
       }
       return saved(request, reply, customer, 'addressChanged');
     }
 
     if (action === 'manual') {
       const form = parseForm(ManualAddressForm, body);
-      const values = { ...(form.ok ? form.value : form.values), movedOn: movedOnParts };
+      const values = { ...(form.ok ? form.value : form.values), movedOn: movedOn.parts };
       const errors = [...(form.ok ? [] : form.errors), ...dateErrors];
-      if (!form.ok || errors.length > 0) return renderAddress(request, reply, customer, 'manual', values, errors);
-      try {
-        await customers.moveTo(actor, customer.id, form.value, movedOn.date);
-      } catch (error) {
-        const refused = refusal(error);
-        return renderAddress(request, reply, customer, 'manual', values, refused.errors, refused.status);
-      }
-      return saved(request, reply, customer, 'addressChanged');
+      if (!form.ok || errors.length > 0) return show('manual', values, errors);
+      return formPage(addressPage('manual'), request, reply, customer).save(values, 'addressChanged', () =>
+        customers.moveTo(actor, customer.id, form.value, movedOn.date),
+      );
     }
-    return renderAddress(request, reply, customer, 'postcode', {}, [{ field: '', message: errorKey('actionUnknown') }]);
+    return show('postcode', {}, [{ field: '', message: errorKey('actionUnknown') }]);
   });
 
   // 4. A vulnerability flag
 
-  function renderFlag(
-    request: FastifyRequest,
-    reply: FastifyReply,
-    customer: CustomerView,
-    values: Record<string, unknown>,
-    errors: FieldError[] = [],
-    status = errors.length > 0 ? 400 : 200,
-  ) {
-    return reply.render(
-      view('flag-form'),
-      {
-        customer,
-        values,
-        reasons: FLAG_REASONS,
-        ...(errors.length > 0
-          ? { errors: errorsForPage(request.t, inFormOrder(errors, ['reason', 'details', 'reviewOn']), ['reviewOn']) }
-          : {}),
-      },
-      status,
-    );
-  }
+  const FLAG_PAGE: FormPage = {
+    template: 'flag-form',
+    fieldOrder: ['reason', 'details', 'reviewOn'],
+    dateFields: ['reviewOn'],
+    data: () => ({ reasons: FLAG_REASONS }),
+  };
 
   app.get<{ Params: Params }>('/staff/customers/:id/flags/new', async (request, reply) => {
     const customer = await customerFor(request, reply, 'update');
     if (!customer) return reply;
-    return renderFlag(request, reply, customer, { reviewOn: datePartsFrom(undefined) });
+    return formPage(FLAG_PAGE, request, reply, customer).show({ reviewOn: datePartsFrom(undefined) });
   });
 
   app.post<{ Params: Params }>('/staff/customers/:id/flags/new', async (request, reply) => {
     const customer = await customerFor(request, reply, 'update');
     if (!customer) return reply;
+    const page = formPage(FLAG_PAGE, request, reply, customer);
     const body = (request.body ?? {}) as Body;
     const form = parseForm(FlagForm, body);
-    const reviewParts = datePartsOf(body, 'reviewOn');
-    const values = { ...(form.ok ? form.value : form.values), reviewOn: reviewParts };
     const errors = form.ok ? [] : [...form.errors];
-    const review = readDate(reviewParts, 'reviewOn');
-    if (review.error) errors.push(review.error);
-    else if (!review.date) errors.push({ field: 'reviewOn', message: errorKey('reviewOnMissing') });
-    else if (review.date < today()) errors.push({ field: 'reviewOn', message: errorKey('reviewOnPast') });
-    if (!form.ok || errors.length > 0 || !review.date) return renderFlag(request, reply, customer, values, errors);
-    try {
-      await customers.addFlag(staffOf(request), customer.id, {
-        reason: form.value.reason,
-        ...(form.value.details ? { details: form.value.details } : {}),
-        reviewOn: review.date,
-      });
-    } catch (error) {
-      const refused = refusal(error);
-      return renderFlag(request, reply, customer, values, refused.errors, refused.status);
-    }
-    return saved(request, reply, customer, 'flagAdded');
+    const reviewOn = dateFrom(body, 'reviewOn', errors, {
+      required: true,
+      check: (date) => (date < today() ? 'reviewOnPast' : undefined),
+    });
+    const values = { ...(form.ok ? form.value : form.values), reviewOn: reviewOn.parts };
+    if (!form.ok || errors.length > 0 || !reviewOn.date) return page.show(values, errors);
+    const { reason, details } = form.value;
+    const reviewDate = reviewOn.date;
+    return page.save(values, 'flagAdded', () =>
+      customers.addFlag(staffOf(request), customer.id, { reason, ...(details ? { details } : {}), reviewOn: reviewDate }),
+    );
   });
 
   // 5. Consent to share with a partner organisation
@@ -629,72 +617,52 @@ export const customerRecordStaffRoutes: FastifyPluginAsync<{
     );
   }
 
-  async function renderConsent(
-    request: FastifyRequest,
-    reply: FastifyReply,
-    customer: CustomerView,
-    values: Record<string, unknown>,
-    errors: FieldError[] = [],
-    status = errors.length > 0 ? 400 : 200,
-  ) {
-    const partners = await partnersOf(staffOf(request));
-    return reply.render(
-      view('consent-form'),
-      {
-        customer,
-        values,
-        partners: partners.map((partner) => ({
-          id: partner.id,
-          name: (request.language === 'cy' && partner.nameCy) || partner.name,
-        })),
-        parts: CUSTOMER_PARTS,
-        ...(errors.length > 0
-          ? {
-              errors: errorsForPage(request.t, inFormOrder(errors, ['organisationId', 'shares', 'purpose', 'givenOn']), [
-                'givenOn',
-              ]),
-            }
-          : {}),
-      },
-      status,
-    );
-  }
+  const CONSENT_PAGE: FormPage = {
+    template: 'consent-form',
+    fieldOrder: ['organisationId', 'shares', 'purpose', 'givenOn'],
+    dateFields: ['givenOn'],
+    data: async (request) => ({
+      partners: (await partnersOf(staffOf(request))).map((partner) => ({
+        id: partner.id,
+        name: (request.language === 'cy' && partner.nameCy) || partner.name,
+      })),
+      parts: CUSTOMER_PARTS,
+    }),
+  };
 
   app.get<{ Params: Params }>('/staff/customers/:id/consents/new', async (request, reply) => {
     const customer = await customerFor(request, reply, 'recordConsent');
     if (!customer) return reply;
-    return renderConsent(request, reply, customer, { shares: [], givenOn: datePartsFrom(today()) });
+    return formPage(CONSENT_PAGE, request, reply, customer).show({ shares: [], givenOn: datePartsFrom(today()) });
   });
 
   app.post<{ Params: Params }>('/staff/customers/:id/consents/new', async (request, reply) => {
     const customer = await customerFor(request, reply, 'recordConsent');
     if (!customer) return reply;
+    const page = formPage(CONSENT_PAGE, request, reply, customer);
     const body = (request.body ?? {}) as Body;
     const form = parseForm(ConsentForm, body);
-    const givenParts = datePartsOf(body, 'givenOn');
-    const values = { ...(form.ok ? form.value : form.values), givenOn: givenParts };
     const errors = form.ok ? [] : [...form.errors];
-    const given = readDate(givenParts, 'givenOn');
-    if (given.error) errors.push(given.error);
-    else if (!given.date) errors.push({ field: 'givenOn', message: errorKey('givenOnMissing') });
-    else if (given.date > today()) errors.push({ field: 'givenOn', message: errorKey('givenOnFuture') });
-    if (!form.ok || errors.length > 0 || !given.date) return renderConsent(request, reply, customer, values, errors);
+    const givenOn = dateFrom(body, 'givenOn', errors, {
+      required: true,
+      check: (date) => (date > today() ? 'givenOnFuture' : undefined),
+    });
+    const values = { ...(form.ok ? form.value : form.values), givenOn: givenOn.parts };
+    if (!form.ok || errors.length > 0 || !givenOn.date) return page.show(values, errors);
     const actor = staffOf(request);
-    try {
+    const { organisationId, shares, purpose } = form.value;
+    const givenDate = givenOn.date;
+    return page.save(values, 'consentAdded', async () => {
       // Only the council's own partners: an id from elsewhere is refused as no choice at all.
-      if (!(await partnersOf(actor)).some((partner) => partner.id === form.value.organisationId))
+      if (!(await partnersOf(actor)).some((partner) => partner.id === organisationId))
         throw new Invalid([{ field: 'organisationId', message: errorKey('partnerMissing') }]);
       await customers.addConsent(actor, customer.id, {
-        organisationId: form.value.organisationId,
-        shares: form.value.shares,
-        ...(form.value.purpose ? { purpose: form.value.purpose } : {}),
-        givenOn: given.date,
+        organisationId,
+        shares,
+        ...(purpose ? { purpose } : {}),
+        givenOn: givenDate,
       });
-    } catch (error) {
-      const refused = refusal(error);
-      return renderConsent(request, reply, customer, values, refused.errors, refused.status);
-    }
-    return saved(request, reply, customer, 'consentAdded');
+    });
   });
 
   // 6. Merging a duplicate record into this one

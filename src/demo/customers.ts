@@ -5,7 +5,9 @@
 // (about three in four resolved at first contact, about one in eight avoidable), plus anonymous
 // contacts. All written in one transaction, so a failed seed leaves nothing to skip over.
 import { sql } from 'kysely';
+import { AVOIDABLE_REASONS, CHANNELS, OUTCOMES, type Channel } from '../contacts/schemas.ts';
 import { insertCustomerRecords, type NewCustomerRecord } from '../customers/importRepo.ts';
+import { FLAG_REASONS, NEEDS } from '../customers/service.ts';
 import type { Db, Tx } from '../db/database.ts';
 import { aFormerSurname, aPerson, between, pick, seededRandom, type Random } from './people.ts';
 
@@ -26,39 +28,36 @@ export interface DemoCustomersOptions {
 const HISTORY_DAYS = 182;
 const ROWS_PER_STATEMENT = 2_000;
 
-type Channel = 'phone' | 'face_to_face' | 'web' | 'email' | 'kiosk' | 'mobile_bus' | 'letter' | 'social' | 'chat';
-type Outcome = 'resolved_first_contact' | 'case_raised' | 'transferred' | 'signposted' | 'abandoned';
-
 /** [value, weight] pairs: picked in proportion to their weights. */
 type Weighted<T> = readonly (readonly [T, number])[];
 
-const CHANNELS: Weighted<Channel> = [
-  ['phone', 44],
-  ['web', 20],
-  ['face_to_face', 14],
-  ['email', 10],
-  ['kiosk', 3],
-  ['mobile_bus', 3],
-  ['letter', 2],
-  ['chat', 3],
-  ['social', 1],
-];
+const CHANNEL_MIX = weigh(CHANNELS, {
+  phone: 44,
+  web: 20,
+  face_to_face: 14,
+  email: 10,
+  kiosk: 3,
+  mobile_bus: 3,
+  letter: 2,
+  chat: 3,
+  social: 1,
+});
 
-const OUTCOMES: Weighted<Outcome> = [
-  ['resolved_first_contact', 75],
-  ['case_raised', 12],
-  ['transferred', 5],
-  ['signposted', 5],
-  ['abandoned', 3],
-];
+const OUTCOME_MIX = weigh(OUTCOMES, {
+  resolved_first_contact: 75,
+  case_raised: 12,
+  transferred: 5,
+  signposted: 5,
+  abandoned: 3,
+});
 
-const AVOIDABLE_REASONS: Weighted<string> = [
-  ['chasing_progress', 45],
-  ['repeat', 20],
-  ['unclear_information', 15],
-  ['wrong_place', 12],
-  ['service_not_delivered', 8],
-];
+const AVOIDABLE_REASON_MIX = weigh(AVOIDABLE_REASONS, {
+  chasing_progress: 45,
+  repeat: 20,
+  unclear_information: 15,
+  wrong_place: 12,
+  service_not_delivered: 8,
+});
 
 const SERVICES: Weighted<readonly [string, string]> = [
   [['missed-bin', 'Missed bin collection'], 14],
@@ -82,17 +81,6 @@ const SERVICES: Weighted<readonly [string, string]> = [
   [['general-enquiry', 'General enquiry'], 5],
 ];
 
-const NEEDS = [
-  'large_print',
-  'easy_read',
-  'braille',
-  'bsl',
-  'interpreter',
-  'hearing_loop',
-  'digital_help',
-  'step_free_access',
-  'text_relay',
-] as const;
 const INTERPRETER_LANGUAGES = [
   'Polish',
   'Romanian',
@@ -110,16 +98,6 @@ const ADJUSTMENTS = [
   'Call their daughter first; she helps with letters.',
   'Send letters in a plain envelope.',
   'Anxious on the phone: offer a call back.',
-] as const;
-const FLAG_REASONS = [
-  'bereavement',
-  'domestic_abuse',
-  'financial_hardship',
-  'mental_health',
-  'physical_health',
-  'safeguarding',
-  'communication',
-  'other',
 ] as const;
 const FLAG_DETAILS: Record<(typeof FLAG_REASONS)[number], string> = {
   bereavement: 'Husband died recently; handle council tax changes gently.',
@@ -325,8 +303,8 @@ function contactHistory(
   };
 
   const contactOf = (customerId: string | null) => {
-    const channel = weighted(random, CHANNELS);
-    let outcome = weighted(random, OUTCOMES);
+    const channel = weighted(random, CHANNEL_MIX);
+    let outcome = weighted(random, OUTCOME_MIX);
     if (outcome === 'abandoned' && !['phone', 'web', 'chat'].includes(channel)) outcome = 'resolved_first_contact';
     if (outcome === 'signposted' && context.partners.length === 0) outcome = 'transferred';
     const [serviceCode, reason] = weighted(random, SERVICES);
@@ -340,7 +318,7 @@ function contactHistory(
       service_code: serviceCode,
       reason,
       outcome,
-      avoidable_reason: outcome !== 'abandoned' && random() < 0.135 ? weighted(random, AVOIDABLE_REASONS) : null,
+      avoidable_reason: outcome !== 'abandoned' && random() < 0.135 ? weighted(random, AVOIDABLE_REASON_MIX) : null,
       signposted_to: outcome === 'signposted' ? pick(random, context.partners).id : null,
       site_id: siteFor(channel),
       notes: outcome !== 'abandoned' && random() < 0.15 ? pick(random, NOTES) : null,
@@ -372,6 +350,11 @@ function startTime(random: Random, channel: Channel, now: Date): Date {
     const start = new Date(Date.UTC(day.getUTCFullYear(), day.getUTCMonth(), day.getUTCDate(), 0, minutes));
     if (start.getTime() < now.getTime() - 60 * 60_000) return start;
   }
+}
+
+/** Each of `values` with its weight: one left out is a type error. */
+function weigh<T extends string>(values: readonly T[], weights: Record<T, number>): Weighted<T> {
+  return values.map((value) => [value, weights[value]] as const);
 }
 
 function weighted<T>(random: Random, items: Weighted<T>): T {

@@ -27,26 +27,48 @@ export interface DemoGazetteer {
   source: 'reference' | 'fallback';
 }
 
-interface Postcode {
+export interface ReferencePostcode {
   postcode: string;
   latitude: number;
   longitude: number;
 }
 
-// The post towns of the SY districts around the demo council.
-const TOWNS: Record<string, string> = {
+// The post towns of the SY postcode districts.
+const POST_TOWNS: Readonly<Record<string, string>> = {
   SY1: 'Shrewsbury',
   SY2: 'Shrewsbury',
   SY3: 'Shrewsbury',
   SY4: 'Shrewsbury',
   SY5: 'Shrewsbury',
+  SY6: 'Church Stretton',
+  SY7: 'Craven Arms',
+  SY8: 'Ludlow',
+  SY9: 'Bishops Castle',
   SY10: 'Oswestry',
   SY11: 'Oswestry',
   SY12: 'Ellesmere',
   SY13: 'Whitchurch',
+  SY14: 'Malpas',
+  SY15: 'Montgomery',
+  SY16: 'Newtown',
+  SY17: 'Caersws',
+  SY18: 'Llanidloes',
+  SY19: 'Llanbrynmair',
+  SY20: 'Machynlleth',
   SY21: 'Welshpool',
   SY22: 'Llanfyllin',
+  SY23: 'Aberystwyth',
+  SY24: 'Borth',
+  SY25: 'Tregaron',
 };
+
+/** The SY postcode districts, SY1 to SY25. */
+export const POSTCODE_DISTRICTS: readonly string[] = Object.keys(POST_TOWNS);
+
+/** The post town of a postcode ("SY11 2AB" is Oswestry), or undefined outside the SY districts. */
+export function postTownOf(postcode: string): string | undefined {
+  return POST_TOWNS[districtOf(postcode)];
+}
 
 /** How many times more addresses a district gets than its share: the council sits around Oswestry. */
 const DISTRICT_WEIGHT: Record<string, number> = { SY10: 4, SY11: 4, SY12: 4, SY4: 1.5, SY13: 1.5, SY21: 1.5, SY22: 1.5 };
@@ -199,7 +221,7 @@ const HAMLETS = [
 const BLOCK_NAMES = ['Castle Court', 'Bailey Mews', 'Offa House', 'Severn Heights', 'Llys Hafren', 'Mill Court'] as const;
 
 /** Postcodes to fall back on when the reference list is not there. */
-const FALLBACK_POSTCODES: Postcode[] = [
+const FALLBACK_POSTCODES: ReferencePostcode[] = [
   { postcode: 'SY11 1AB', latitude: 52.85959, longitude: -3.05589 },
   { postcode: 'SY11 2AB', latitude: 52.85649, longitude: -3.05737 },
   { postcode: 'SY11 1PZ', latitude: 52.86067, longitude: -3.05427 },
@@ -220,9 +242,11 @@ const FALLBACK_POSTCODES: Postcode[] = [
  */
 export function buildDemoGazetteer(options: { dataDir?: string; size?: number; seed?: number } = {}): DemoGazetteer {
   const random = seededRandom(options.seed ?? 20_250_601);
-  const reference = readPostcodes(path.join(options.dataDir ?? referenceDataDir(), POSTCODES_FILE));
-  const postcodes = reference ? choosePostcodes(random, reference, options.size ?? 20_000) : FALLBACK_POSTCODES;
-  const target = reference ? (options.size ?? 20_000) : 300;
+  // The council's own districts: those it has wards in.
+  const reference = (readReferencePostcodes(options.dataDir) ?? []).filter((postcode) => districtOf(postcode.postcode) in WARDS);
+  const fromReference = reference.length > 0;
+  const postcodes = fromReference ? choosePostcodes(random, reference, options.size ?? 20_000) : FALLBACK_POSTCODES;
+  const target = fromReference ? (options.size ?? 20_000) : 300;
   const perPostcode = Math.max(1, Math.round(target / postcodes.length));
 
   const properties: NewProperty[] = [];
@@ -231,30 +255,33 @@ export function buildDemoGazetteer(options: { dataDir?: string; size?: number; s
     properties.push(...addressesOn(random, postcode, count, DEMO_UPRN_BASE + properties.length + 1));
     if (properties.length >= target) break;
   }
-  return { properties: properties.slice(0, target), source: reference ? 'reference' : 'fallback' };
+  return { properties: properties.slice(0, target), source: fromReference ? 'reference' : 'fallback' };
 }
 
-/** The reference postcodes of the demo's districts, or undefined when the file cannot be read. */
-function readPostcodes(file: string): Postcode[] | undefined {
+/**
+ * The SY postcodes in the reference list (in `dataDir`, or where referenceDataDir says), with their
+ * positions; undefined when the file cannot be read.
+ */
+export function readReferencePostcodes(dataDir = referenceDataDir()): ReferencePostcode[] | undefined {
   let text: string;
   try {
-    text = fs.readFileSync(file, 'utf8');
+    text = fs.readFileSync(path.join(dataDir, POSTCODES_FILE), 'utf8');
   } catch {
     return undefined;
   }
-  const postcodes: Postcode[] = [];
+  const postcodes: ReferencePostcode[] = [];
   for (const line of text.split(/\r?\n/).slice(1)) {
     const [raw, lat, long] = line.split(',');
     if (!raw || !lat || !long) continue; // a postcode without a position (retired, or a PO box)
     const postcode = normalisePostcode(raw);
-    if (!postcode || !(districtOf(postcode) in TOWNS)) continue;
+    if (!postcode || postTownOf(postcode) === undefined) continue;
     postcodes.push({ postcode, latitude: Number(lat), longitude: Number(long) });
   }
   return postcodes.length > 0 ? postcodes : undefined;
 }
 
 /** A deterministic sample of postcodes, more of them around Oswestry, about 14 addresses each. */
-function choosePostcodes(random: Random, postcodes: Postcode[], size: number): Postcode[] {
+function choosePostcodes(random: Random, postcodes: ReferencePostcode[], size: number): ReferencePostcode[] {
   const wanted = Math.ceil(size / 14);
   const totalWeight = postcodes.reduce((sum, postcode) => sum + (DISTRICT_WEIGHT[districtOf(postcode.postcode)] ?? 1), 0);
   const chosen = postcodes.filter(
@@ -263,9 +290,9 @@ function choosePostcodes(random: Random, postcodes: Postcode[], size: number): P
   return chosen;
 }
 
-function addressesOn(random: Random, postcode: Postcode, count: number, firstUprn: number): NewProperty[] {
+function addressesOn(random: Random, postcode: ReferencePostcode, count: number, firstUprn: number): NewProperty[] {
   const district = districtOf(postcode.postcode);
-  const town = TOWNS[district] ?? 'Oswestry';
+  const town = postTownOf(postcode.postcode) ?? 'Oswestry';
   const wards = WARDS[district] ?? ['Oswestry East'];
   const sector = postcode.postcode.slice(0, -2);
   const ward = wards[hash(sector) % wards.length]!;
