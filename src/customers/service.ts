@@ -230,8 +230,8 @@ export function createCustomersService(db: Db) {
     },
 
     /** Likely existing records for a customer about to be created. */
-    async likelyDuplicates(actor: Actor, record: NewCustomerRecord): Promise<FoundCustomer[]> {
-      const councilId = councilOf(actor);
+    async likelyDuplicates(actor: Actor, record: NewCustomerRecord, council?: string): Promise<FoundCustomer[]> {
+      const councilId = councilOf(actor, council);
       const hits = await repo.likelyDuplicates(db, councilId, {
         ...(record.givenName ? { givenName: record.givenName } : {}),
         ...(record.familyName ? { familyName: record.familyName } : {}),
@@ -269,7 +269,7 @@ export function createCustomersService(db: Db) {
         const property = await repo.findProperty(db, councilId, record.address.uprn);
         if (!property) throw new Invalid([{ field: 'uprn', message: 'customers.errors.uprnUnknown' }]);
       }
-      const duplicates = await this.likelyDuplicates(actor, record);
+      const duplicates = await this.likelyDuplicates(actor, record, councilId);
       if (duplicates.length > 0 && !options.confirmedNew) return { created: false, duplicates };
       const id = await db.transaction().execute(async (trx) => {
         const [newId] = await insertCustomerRecords(trx, councilId, [record]);
