@@ -54,13 +54,14 @@ export async function searchCustomerIds(
         and postcode_key(a.postcode) between ${query.outcode} and ${`${query.outcode}~`})`
     : sql``;
   const ranked = (hits: RawBuilder<unknown>, having: RawBuilder<unknown>) => sql<SearchHit>`
-    select hit.id, sum(hit.score)::float8 as score, array_agg(distinct hit.reason) as reasons
+    select c.id, sum(hit.score)::float8 as score, array_agg(distinct hit.reason) as reasons
     from (${hits}) hit
     join customers c on c.id = hit.id
     where c.council_id = ${scope.councilId} and c.merged_into is null ${outcodeFilter} ${sharedCondition(scope)}
-    group by hit.id
+    group by c.id
     ${having}
-    order by score desc, hit.id
+    -- Equally good matches in the order an advisor reads a list: by name.
+    order by score desc, lower(coalesce(c.family_name, c.organisation_name)), lower(c.given_name), c.id
     limit ${limit}`;
 
   let statement: RawBuilder<SearchHit>;
