@@ -23,7 +23,9 @@ export const ProblemSchema = Type.Object(
     title: Type.String({ description: 'A short, human summary of the kind of problem.' }),
     status: Type.Integer({ minimum: 400, maximum: 599 }),
     detail: Type.Optional(Type.String({ description: 'What went wrong with this request.' })),
-    code: Type.Optional(Type.String({ description: 'Stable: which rule refused the request, e.g. "customers.errors.mergeSelf".' })),
+    code: Type.Optional(
+      Type.String({ description: 'Stable: which rule refused the request, e.g. "customers.errors.mergeSelf".' }),
+    ),
     errors: Type.Optional(
       Type.Array(
         Type.Object({
@@ -112,11 +114,15 @@ export function setUpErrorHandling(app: FastifyInstance): void {
         status,
         // Rules give i18n keys: the API answers in words (English unless asked), with the key as a stable code.
         ...(error instanceof Invalid
-          ? { errors: error.errors.map(({ field, message, params }) => ({ field, message: say(message, params), code: message })) }
+          ? {
+              errors: error.errors.map(({ field, message, params }) => ({ field, message: say(message, params), code: message })),
+            }
           : {}),
         ...(validation ? { errors: fieldErrors(validation) } : {}),
         ...(error instanceof Conflict ? { detail: say(error.reason), code: error.reason } : {}),
-        ...(status < 500 && !(error instanceof NotAllowed) && !(error instanceof Conflict) ? { detail: (error as Error).message } : {}),
+        ...(status < 500 && !(error instanceof NotAllowed) && !(error instanceof Conflict)
+          ? { detail: (error as Error).message }
+          : {}),
       });
     }
     if (!request.t)
