@@ -16,6 +16,11 @@ export const POSTCODES_FILE = 'postcodes_SY.csv';
 /** Synthetic UPRNs start here: far above the ranges real councils have been given. */
 export const DEMO_UPRN_BASE = 990_000_000_000;
 
+/** True when the reference postcode list is where referenceDataDir() says (else the demo falls back). */
+export function hasReferencePostcodes(): boolean {
+  return fs.existsSync(path.join(referenceDataDir(), POSTCODES_FILE));
+}
+
 /** Where the shared reference data is: ONEDOOR_REFERENCE_DATA, or ../shared/data beside the project. */
 export function referenceDataDir(): string {
   return process.env.ONEDOOR_REFERENCE_DATA || path.resolve(PROJECT_ROOT, '../shared/data');
