@@ -6,7 +6,7 @@ import type { Page } from 'playwright-core';
 import { findFirstCouncil } from '../../src/organisations/repo.ts';
 import { systemActor } from '../../src/platform/actor.ts';
 import { aPartnerAgency, aStaffMember } from '../support/builders.ts';
-import { browserSuite, openPage, type CheckedPage } from '../support/browser.ts';
+import { browserSuite, fillSignIn, openPage, type CheckedPage } from '../support/browser.ts';
 import { ADMIN, startTestServer, type TestServer } from '../support/server.ts';
 
 // The browser's own globals, for code run in the page by page.evaluate (the project's TypeScript
@@ -23,16 +23,9 @@ function pathOf(page: Page): string {
   return new URL(page.url()).pathname;
 }
 
-async function signIn(checked: CheckedPage, email: string, password: string): Promise<void> {
-  const { page } = checked;
-  await page.getByLabel('Email address').fill(email);
-  await page.getByLabel('Password', { exact: true }).fill(password);
-  await checked.navigate(() => page.getByRole('button', { name: 'Sign in' }).click());
-}
-
 async function signInAsAdministrator(checked: CheckedPage): Promise<void> {
   await checked.goto('/staff/sign-in');
-  await signIn(checked, ADMIN.email, ADMIN.password);
+  await fillSignIn(checked, ADMIN.email, ADMIN.password);
   assert.equal(pathOf(checked.page), '/staff');
 }
 
@@ -148,7 +141,7 @@ browserSuite('administration in a browser', (browser) => {
         await checked.navigate(() => page.locator('header').getByRole('link', { name: 'Sign out' }).click());
         assert.match(await page.locator('.govuk-notification-banner').innerText(), /You have signed out/);
 
-        await signIn(checked, person.email, temporaryPassword);
+        await fillSignIn(checked, person.email, temporaryPassword);
         assert.equal(pathOf(page), '/staff/change-password', 'the new person must choose their own password first');
         assert.equal(await heading(page), 'Change your password');
         const newPassword = 'copper thistle orbit 5821';

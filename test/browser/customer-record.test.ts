@@ -10,7 +10,7 @@ import { findFirstCouncil } from '../../src/organisations/repo.ts';
 import { systemActor } from '../../src/platform/actor.ts';
 import type { CustomerInput } from '../../src/customers/service.ts';
 import { aStaffMember, type BuiltStaffMember } from '../support/builders.ts';
-import { browserSuite, openPage, type CheckedPage } from '../support/browser.ts';
+import { browserSuite, openPage, signInAs, type CheckedPage } from '../support/browser.ts';
 import { startTestServer, type TestServer } from '../support/server.ts';
 
 const TIMEOUT = { timeout: 120_000 };
@@ -21,13 +21,6 @@ async function heading(page: Page): Promise<string> {
 
 function pathOf(page: Page): string {
   return new URL(page.url()).pathname;
-}
-
-async function signIn(checked: CheckedPage, person: BuiltStaffMember): Promise<void> {
-  await checked.goto('/staff/sign-in');
-  await checked.page.getByLabel('Email address').fill(person.email);
-  await checked.page.getByLabel('Password', { exact: true }).fill(person.password);
-  await checked.navigate(() => checked.page.getByRole('button', { name: 'Sign in' }).click());
 }
 
 /** Back on the single view, which says what was just done. */
@@ -97,7 +90,7 @@ browserSuite('keeping a customer record up to date in a browser', (browser) => {
       const checked = await openPage(browser(), server.url);
       const { page } = checked;
       try {
-        await signIn(checked, advisor);
+        await signInAs(checked, advisor);
 
         // Needs: the interpreter's language appears when the interpreter box is ticked, and is required.
         await checked.goto(`/staff/customers/${id}/details`);
@@ -163,7 +156,7 @@ browserSuite('keeping a customer record up to date in a browser', (browser) => {
     const id = await aCustomer({ givenName: 'Dafydd', familyName: 'Ellis' });
     const checked = await openPage(browser(), server.url, { javaScript: false });
     try {
-      await signIn(checked, advisor);
+      await signInAs(checked, advisor);
       await checked.goto(`/staff/customers/${id}/details`);
       assert.equal(await checked.page.getByLabel('Language to interpret').isVisible(), true, 'shown without JavaScript');
       await moveByPostcodeLookUp(checked, id);

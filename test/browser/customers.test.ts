@@ -8,20 +8,13 @@ import { upsertProperties } from '../../src/gazetteer/repo.ts';
 import { findFirstCouncil } from '../../src/organisations/repo.ts';
 import { systemActor } from '../../src/platform/actor.ts';
 import { aStaffMember, type BuiltStaffMember } from '../support/builders.ts';
-import { browserSuite, openPage, type CheckedPage } from '../support/browser.ts';
+import { browserSuite, openPage, signInAs } from '../support/browser.ts';
 import { startTestServer, type TestServer } from '../support/server.ts';
 
 const TIMEOUT = { timeout: 120_000 };
 
 async function heading(page: Page): Promise<string> {
   return (await page.locator('h1').first().innerText()).trim().replace(/\s+/g, ' ');
-}
-
-async function signIn(checked: CheckedPage, person: BuiltStaffMember): Promise<void> {
-  await checked.goto('/staff/sign-in');
-  await checked.page.getByLabel('Email address').fill(person.email);
-  await checked.page.getByLabel('Password', { exact: true }).fill(person.password);
-  await checked.navigate(() => checked.page.getByRole('button', { name: 'Sign in' }).click());
 }
 
 browserSuite('customers in a browser', (browser) => {
@@ -64,7 +57,7 @@ browserSuite('customers in a browser', (browser) => {
       const checked = await openPage(browser(), server.url, { javaScript });
       const { page } = checked;
       try {
-        await signIn(checked, advisor);
+        await signInAs(checked, advisor);
         await checked.navigate(() =>
           page.getByRole('navigation', { name: 'Staff desktop' }).getByRole('link', { name: 'Customers' }).click(),
         );
@@ -89,7 +82,7 @@ browserSuite('customers in a browser', (browser) => {
       const [given, family] = javaScript ? ['Tomos', 'Ellis'] : ['Bronwen', 'Kaur'];
       const number = javaScript ? 1 : 3;
       try {
-        await signIn(checked, advisor);
+        await signInAs(checked, advisor);
         await checked.goto(`/staff/customers?q=${given}%20${family}`);
         await checked.navigate(() => page.getByRole('button', { name: 'Add a new customer' }).click());
         assert.equal(await heading(page), 'Add a new customer');

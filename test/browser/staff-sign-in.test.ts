@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { after, before, it } from 'node:test';
 import type { Page } from 'playwright-core';
 import { aStaffMember } from '../support/builders.ts';
-import { browserSuite, openPage, type CheckedPage } from '../support/browser.ts';
+import { browserSuite, fillSignIn, openPage, type CheckedPage } from '../support/browser.ts';
 import { ADMIN, startTestServer, type TestServer } from '../support/server.ts';
 
 // The browser's own globals, for code run in the page by page.evaluate (the project's TypeScript
@@ -30,14 +30,6 @@ async function heading(page: Page): Promise<string> {
 function pathOf(page: Page): string {
   const url = new URL(page.url());
   return `${url.pathname}${url.search}`;
-}
-
-/** Fills in the sign-in form on the current page and sends it. */
-async function signIn(checked: CheckedPage, email: string, password: string): Promise<void> {
-  const { page } = checked;
-  await page.getByLabel('Email address').fill(email);
-  await page.getByLabel('Password', { exact: true }).fill(password);
-  await checked.navigate(() => page.getByRole('button', { name: 'Sign in' }).click());
 }
 
 async function signOut(checked: CheckedPage): Promise<void> {
@@ -68,7 +60,7 @@ browserSuite('staff sign-in in a browser', (browser) => {
       assert.match(pathOf(page), /^\/staff\/sign-in\?returnTo=/, 'a signed-out visit to /staff asks to sign in');
       assert.equal(await heading(page), 'Sign in');
 
-      await signIn(checked, ADMIN.email, ADMIN.password);
+      await fillSignIn(checked, ADMIN.email, ADMIN.password);
       assert.equal(pathOf(page), '/staff');
       assert.equal(await heading(page), 'Hello, Administrator');
       assert.ok(await page.locator('header').getByRole('link', { name: 'Sign out' }).isVisible());
@@ -80,7 +72,7 @@ browserSuite('staff sign-in in a browser', (browser) => {
       const checked = await openPage(browser(), server.url, { javaScript });
       const { page } = checked;
       await checked.goto('/staff/sign-in');
-      await signIn(checked, ADMIN.email, WRONG_PASSWORD);
+      await fillSignIn(checked, ADMIN.email, WRONG_PASSWORD);
 
       assert.equal(await heading(page), 'Sign in');
       assert.match(await page.title(), /^Error: Sign in/);
@@ -115,7 +107,7 @@ browserSuite('staff sign-in in a browser', (browser) => {
         const checked = await openPage(browser(), server.url, { javaScript });
         const { page } = checked;
         await checked.goto('/staff/sign-in');
-        await signIn(checked, ADMIN.email, ADMIN.password);
+        await fillSignIn(checked, ADMIN.email, ADMIN.password);
         assert.equal(pathOf(page), '/staff');
 
         await signOut(checked);
@@ -146,18 +138,18 @@ browserSuite('staff sign-in in a browser', (browser) => {
     const summary = page.locator('.govuk-error-summary');
 
     for (let attempt = 1; attempt <= 4; attempt += 1) {
-      await signIn(checked, person.email, `${WRONG_PASSWORD} ${attempt}`);
+      await fillSignIn(checked, person.email, `${WRONG_PASSWORD} ${attempt}`);
       assert.match(
         await summary.innerText(),
         /Enter a correct email address and password/,
         `attempt ${attempt} is simply refused`,
       );
     }
-    await signIn(checked, person.email, `${WRONG_PASSWORD} 5`);
+    await fillSignIn(checked, person.email, `${WRONG_PASSWORD} 5`);
     assert.match(await summary.innerText(), /You have tried to sign in too many times\. Wait \d+ minutes and try again/);
     assert.match(await page.locator('#email-error').innerText(), /too many times/);
 
-    await signIn(checked, person.email, person.password);
+    await fillSignIn(checked, person.email, person.password);
     assert.equal(pathOf(page), '/staff/sign-in', 'the right password does not get in while locked');
     assert.match(await summary.innerText(), /You have tried to sign in too many times/);
     await checked.done();
@@ -170,7 +162,7 @@ browserSuite('staff sign-in in a browser', (browser) => {
     // The administrator resets the password and reads the temporary one off the page.
     const admin = await openPage(browser(), server.url);
     await admin.goto('/staff/sign-in');
-    await signIn(admin, ADMIN.email, ADMIN.password);
+    await fillSignIn(admin, ADMIN.email, ADMIN.password);
     await admin.goto(`/staff/admin/users/${person.id}`);
     await admin.navigate(() => admin.page.getByRole('button', { name: 'Reset password' }).click());
     assert.equal(await heading(admin.page), 'Reset the password of Rhys Reset?');
@@ -183,14 +175,14 @@ browserSuite('staff sign-in in a browser', (browser) => {
     const checked = await openPage(browser(), server.url);
     const { page } = checked;
     await checked.goto('/staff/sign-in');
-    await signIn(checked, person.email, person.password);
+    await fillSignIn(checked, person.email, person.password);
     assert.match(
       await page.locator('.govuk-error-summary').innerText(),
       /Enter a correct email address and password/,
       'the old password no longer works',
     );
 
-    await signIn(checked, person.email, temporaryPassword);
+    await fillSignIn(checked, person.email, temporaryPassword);
     assert.equal(pathOf(page), '/staff/change-password');
     assert.equal(await heading(page), 'Change your password');
     assert.match(await page.locator('main').innerText(), /Your password was reset by an administrator/);
@@ -207,7 +199,7 @@ browserSuite('staff sign-in in a browser', (browser) => {
     assert.match(await page.locator('.govuk-notification-banner').innerText(), /Your password has been changed/);
 
     await signOut(checked);
-    await signIn(checked, person.email, newPassword);
+    await fillSignIn(checked, person.email, newPassword);
     assert.equal(pathOf(page), '/staff', 'the new password signs in, with nothing outstanding');
     await checked.done();
   });

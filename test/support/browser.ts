@@ -134,3 +134,17 @@ export async function openPage(
     },
   };
 }
+
+/** Fills in the staff sign-in form on the current page and sends it. */
+export async function fillSignIn(checked: CheckedPage, email: string, password: string): Promise<void> {
+  const { page } = checked;
+  await page.getByLabel('Email address').fill(email);
+  await page.getByLabel('Password', { exact: true }).fill(password);
+  await checked.navigate(() => page.getByRole('button', { name: 'Sign in' }).click());
+}
+
+/** Opens the staff sign-in page and signs in as `person`. */
+export async function signInAs(checked: CheckedPage, person: { email: string; password: string }): Promise<void> {
+  await checked.goto('/staff/sign-in');
+  await fillSignIn(checked, person.email, person.password);
+}
