@@ -1,5 +1,6 @@
 // The staff desktop's primary navigation: each person sees the sections their roles open.
 import { LOGGING_ROLES } from '../contacts/policy.ts';
+import { customerSearchPolicy } from '../customers/policy.ts';
 import type { Role, StaffActor } from '../platform/actor.ts';
 import type { Translate } from '../platform/i18n.ts';
 
@@ -9,6 +10,8 @@ interface Section {
   /** Who sees it; everyone when empty. */
   roles: Role[];
   councilOnly?: boolean;
+  /** A finer rule, when roles alone do not say (the capability's own policy). */
+  opens?: (actor: StaffActor) => boolean;
 }
 
 export const SECTIONS: Section[] = [
@@ -16,7 +19,8 @@ export const SECTIONS: Section[] = [
   {
     key: 'customers',
     href: '/staff/customers',
-    roles: ['advisor', 'officer', 'team_leader', 'complaints_officer', 'dpo', 'partner_worker'],
+    roles: [],
+    opens: (actor) => customerSearchPolicy.can(actor, 'search', { councilId: actor.councilId }),
   },
   { key: 'contacts', href: '/staff/contacts/new', roles: LOGGING_ROLES },
   { key: 'users', href: '/staff/admin/users', roles: ['admin'] },
@@ -31,7 +35,8 @@ export function sectionsFor(actor: StaffActor): Section[] {
   return SECTIONS.filter(
     (section) =>
       (section.roles.length === 0 || section.roles.some((role) => actor.roles.includes(role))) &&
-      (!section.councilOnly || actor.organisationKind === 'council'),
+      (!section.councilOnly || actor.organisationKind === 'council') &&
+      (section.opens === undefined || section.opens(actor)),
   );
 }
 

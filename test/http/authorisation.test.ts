@@ -17,6 +17,14 @@ const ADMIN_PAGES = [
   '/staff/admin/api-keys',
 ];
 
+// The everyday work sections, by who does that work in a council: customers for those who serve
+// residents, contact logging for those who talk to them.
+const WORK_PAGES: Record<string, Role[]> = {
+  '/staff/customers': ['advisor', 'officer', 'team_leader', 'complaints_officer', 'dpo'],
+  '/staff/contacts/new': ['advisor', 'officer', 'team_leader', 'complaints_officer', 'partner_worker'],
+};
+const workPagesOf = (role: Role): string[] => Object.keys(WORK_PAGES).filter((path) => WORK_PAGES[path]!.includes(role));
+
 describe('authorisation between organisations and roles', () => {
   let server: TestServer;
   let councilId: string;
@@ -77,8 +85,9 @@ describe('authorisation between organisations and roles', () => {
         }
         const home = await client.get('/staff');
         assert.equal(home.status, 200);
-        const allowed = ADMIN_PAGES.filter((path) => mayOpen(role, path, 'council'));
+        const allowed = [...workPagesOf(role), ...ADMIN_PAGES.filter((path) => mayOpen(role, path, 'council'))];
         assert.deepEqual(navigation(home).sort(), ['/staff', ...allowed].sort(), `navigation of a ${role}`);
+        for (const path of workPagesOf(role)) assert.equal((await client.get(path)).status, 200, `${role} GET ${path}`);
         const tools = home.dom.querySelectorAll('main ul.govuk-list a').map((link) => link.getAttribute('href'));
         assert.deepEqual(tools.sort(), [...allowed].sort(), `"Your tools" of a ${role}`);
       });
