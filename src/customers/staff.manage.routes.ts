@@ -11,6 +11,7 @@ import { choice, choices, isCalendarDate, optionalText, pageErrors, parseForm, r
 import { requireStaff, staffOf } from '../platform/http/authentication.ts';
 import type { Translate } from '../platform/i18n.ts';
 import { formatPhone } from './contactPoints.ts';
+import { languageItems } from './languages.ts';
 import { CUSTOMER_PARTS, customerPolicy } from './policy.ts';
 import { CONTACT_METHODS, FLAG_REASONS, NEEDS, type CustomersService, type CustomerView } from './service.ts';
 
@@ -18,43 +19,6 @@ const view = (name: string) => `customers/views/manage/${name}.njk`;
 
 type Params = { id: string };
 type Body = Record<string, unknown>;
-
-/** Languages offered first for a customer's preferred language; any other ISO 639 code is kept. */
-export const OFFERED_LANGUAGES = [
-  'en',
-  'cy',
-  'pl',
-  'ro',
-  'pa',
-  'ur',
-  'ar',
-  'pt',
-  'lt',
-  'bn',
-  'gu',
-  'hi',
-  'ta',
-  'zh',
-  'so',
-  'ti',
-  'ku',
-  'fa',
-  'ps',
-  'tr',
-  'bg',
-  'hu',
-  'cs',
-  'sk',
-  'lv',
-  'uk',
-  'ru',
-  'es',
-  'it',
-  'fr',
-  'de',
-  'ne',
-  'am',
-] as const;
 
 const text = (missing: string, tooLong: string, maxLength: number) => requiredText({ missing, tooLong }, maxLength);
 const errorKey = (name: string) => `customerRecord.errors.${name}`;
@@ -207,28 +171,6 @@ function errorsForPage(t: Translate, errors: FieldError[], dateFields: string[] 
 }
 
 /** Each language by its own name, and in the reader's language where that differs: "Polski (Polish)". */
-function languageItems(readerLanguage: string, current: string) {
-  const codes: string[] = OFFERED_LANGUAGES.includes(current as (typeof OFFERED_LANGUAGES)[number])
-    ? [...OFFERED_LANGUAGES]
-    : [...OFFERED_LANGUAGES, current];
-  const inReaderLanguage = new Intl.DisplayNames([readerLanguage], { type: 'language', fallback: 'code' });
-  return codes.map((code) => {
-    let own = code;
-    try {
-      own = new Intl.DisplayNames([code], { type: 'language', fallback: 'code' }).of(code) ?? code;
-    } catch {
-      // An unusual code with no name of its own is shown as the code.
-    }
-    const reader = inReaderLanguage.of(code) ?? code;
-    const name = own.charAt(0).toLocaleUpperCase(code) + own.slice(1);
-    return {
-      value: code,
-      text: name.toLowerCase() === reader.toLowerCase() ? name : `${name} (${reader})`,
-      selected: code === current,
-      attributes: { lang: code },
-    };
-  });
-}
 
 /** Phone numbers as UK staff read them. */
 function withNationalPhones(customer: CustomerView) {

@@ -7,13 +7,11 @@ import { Invalid, NotFound } from '../platform/errors.ts';
 import { pageErrors } from '../platform/forms.ts';
 import { requireStaff, staffOf } from '../platform/http/authentication.ts';
 import { formatPhone } from './contactPoints.ts';
+import { languageItems, languageName } from './languages.ts';
 import { customerSearchPolicy } from './policy.ts';
 import { CONTACT_METHODS, TIMELINE_KINDS, type CustomerInput, type CustomersService, type TimelineKind } from './service.ts';
 
 const view = (name: string) => `customers/views/${name}.njk`;
-
-/** Languages offered first in pickers; any ISO 639 code is accepted. */
-export const LANGUAGES = ['en', 'cy', 'pl', 'ro', 'pa', 'ur', 'ar', 'pt', 'lt', 'bn', 'zh', 'so', 'uk'] as const;
 
 type Body = Record<string, string | undefined>;
 
@@ -101,7 +99,7 @@ export const customersStaffRoutes: FastifyPluginAsync<{ customers: CustomersServ
       view('new'),
       {
         values,
-        languages: LANGUAGES,
+        languages: languageItems(request.language, values.preferredLanguage ?? 'en'),
         contactMethods: CONTACT_METHODS,
         addresses: extra.addresses ?? [],
         lookedUp: extra.lookedUp ?? false,
@@ -206,7 +204,7 @@ export const customersStaffRoutes: FastifyPluginAsync<{ customers: CustomersServ
         timeline: timeline.entries,
         kinds,
         timelineKinds: TIMELINE_KINDS,
-        languages: LANGUAGES,
+        languageName: (code: string) => languageName(code, request.language),
         nextHref,
         firstPageHref: after ? `?${filter.toString()}#timeline` : undefined,
         formatPhone,
