@@ -252,4 +252,35 @@ describe('customer records', () => {
     const seen = new Set([...first.entries, ...second.entries].map((entry) => entry.id));
     assert.equal(seen.size, 30);
   });
+
+  it('holds its own rules for flags, consents and details, whoever calls, and saves nothing it refuses', async () => {
+    const id = await aCustomer({ givenName: 'Eirlys', familyName: 'Thomas' });
+    const invalidFields = async (work: Promise<unknown>) => {
+      try {
+        await work;
+      } catch (error) {
+        if (error instanceof Invalid) return error.errors.map((problem) => problem.field);
+        throw error;
+      }
+      return [];
+    };
+    assert.deepEqual(await invalidFields(customers.addFlag(advisor, id, { reason: 'grumpy', reviewOn: '2001-01-01' })), [
+      'reason',
+      'reviewOn',
+    ]);
+    const policeIdNow = policeId;
+    assert.deepEqual(
+      await invalidFields(
+        customers.addConsent(advisor, id, { organisationId: policeIdNow, shares: ['everything'], givenOn: '2999-01-01' }),
+      ),
+      ['shares', 'givenOn'],
+    );
+    assert.deepEqual(
+      await invalidFields(customers.updateDetails(advisor, id, { needs: ['telepathy'], preferredLanguage: 'English' })),
+      ['needs', 'preferredLanguage'],
+    );
+    const view = await customers.view(advisor, id);
+    assert.ok('customer' in view);
+    assert.deepEqual([view.customer.flags, view.customer.consents, view.customer.needs], [[], [], []]);
+  });
 });

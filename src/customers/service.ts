@@ -8,7 +8,14 @@ import { Conflict, Invalid, NotAllowed, NotFound, type FieldError } from '../pla
 import { isCalendarDate } from '../platform/forms.ts';
 import { isEmail, normalisePostcode, parsePhone } from './contactPoints.ts';
 import { insertCustomerRecords, type NewCustomerRecord } from './importRepo.ts';
-import { customerPolicy, customerSearchPolicy, sharedParts, type CustomerPart, type CustomerPlacement } from './policy.ts';
+import {
+  CUSTOMER_PARTS,
+  customerPolicy,
+  customerSearchPolicy,
+  sharedParts,
+  type CustomerPart,
+  type CustomerPlacement,
+} from './policy.ts';
 import * as repo from './repo.ts';
 import { searchCustomerIds, type MatchReason } from './search.ts';
 import { isEmptyQuery, parseSearchQuery } from './searchQuery.ts';
@@ -72,6 +79,11 @@ export type CustomerView = Omit<repo.CustomerRecord, 'emails' | 'phones' | 'addr
 
 const LANGUAGE = /^[a-z]{2,3}$/;
 
+/** Today's date in Europe/London, where a council's days begin and end. */
+function londonToday(): string {
+  return new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/London' }).format(new Date());
+}
+
 function staffId(actor: Actor): string | null {
   return actor.kind === 'staff' ? actor.id : null;
 }
@@ -111,8 +123,7 @@ export function checkNewCustomer(
   const dateOfBirth = text(input.dateOfBirth);
   if (dateOfBirth !== undefined) {
     if (!isCalendarDate(dateOfBirth)) errors.push({ field: 'dateOfBirth', message: 'customers.errors.dateOfBirthInvalid' });
-    else if (dateOfBirth > new Date().toISOString().slice(0, 10))
-      errors.push({ field: 'dateOfBirth', message: 'customers.errors.dateOfBirthFuture' });
+    else if (dateOfBirth > londonToday()) errors.push({ field: 'dateOfBirth', message: 'customers.errors.dateOfBirthFuture' });
     else if (dateOfBirth < '1880-01-01') errors.push({ field: 'dateOfBirth', message: 'customers.errors.dateOfBirthInvalid' });
   }
 
@@ -361,6 +372,14 @@ export function createCustomersService(db: Db) {
     },
 
     async updateDetails(actor: Actor, id: string, details: repo.CustomerDetails) {
+      const problems: FieldError[] = [];
+      if (details.needs && !details.needs.every((need) => (NEEDS as readonly string[]).includes(need)))
+        problems.push({ field: 'needs', message: 'customers.errors.needsInvalid' });
+      if (details.dateOfBirth && (!isCalendarDate(details.dateOfBirth) || details.dateOfBirth > londonToday()))
+        problems.push({ field: 'dateOfBirth', message: 'customers.errors.dateOfBirthInvalid' });
+      if (details.preferredLanguage !== undefined && !LANGUAGE.test(details.preferredLanguage))
+        problems.push({ field: 'preferredLanguage', message: 'customers.errors.languageFormat' });
+      if (problems.length > 0) throw new Invalid(problems);
       const placement = await requireCustomer(actor, id, 'update');
       const before = await repo.findCustomer(db, id);
       if (!before) throw new NotFound('customer');
@@ -438,6 +457,14 @@ export function createCustomersService(db: Db) {
     },
 
     async addFlag(actor: Actor, id: string, flag: { reason: string; details?: string; reviewOn: string }) {
+      // The pages check these with their own wording; the rules hold whoever calls.
+      const problems: FieldError[] = [];
+      if (!(FLAG_REASONS as readonly string[]).includes(flag.reason))
+        problems.push({ field: 'reason', message: 'customers.errors.flagReasonMissing' });
+      if (!isCalendarDate(flag.reviewOn) || flag.reviewOn < londonToday())
+        problems.push({ field: 'reviewOn', message: 'customers.errors.reviewOnInvalid' });
+      if ((flag.details?.length ?? 0) > 1000) problems.push({ field: 'details', message: 'customers.errors.flagDetailsTooLong' });
+      if (problems.length > 0) throw new Invalid(problems);
       return await change(actor, id, 'update', 'customer.flag.add', async (trx) => {
         const flagId = await repo.addFlag(trx, id, flag, staffId(actor));
         return { result: flagId, details: { flagId, reason: flag.reason, reviewOn: flag.reviewOn } };
@@ -456,6 +483,12 @@ export function createCustomersService(db: Db) {
       id: string,
       consent: { organisationId: string; shares: string[]; purpose?: string; givenOn: string },
     ) {
+      const problems: FieldError[] = [];
+      if (consent.shares.length === 0 || !consent.shares.every((part) => (CUSTOMER_PARTS as readonly string[]).includes(part)))
+        problems.push({ field: 'shares', message: 'customers.errors.sharesMissing' });
+      if (!isCalendarDate(consent.givenOn) || consent.givenOn > londonToday())
+        problems.push({ field: 'givenOn', message: 'customers.errors.givenOnInvalid' });
+      if (problems.length > 0) throw new Invalid(problems);
       return await change(actor, id, 'recordConsent', 'customer.consent.add', async (trx, placement) => {
         if (!(await repo.isActivePartnerOf(trx, consent.organisationId, placement.councilId)))
           throw new Invalid([{ field: 'organisationId', message: 'customers.errors.partnerMissing' }]);
