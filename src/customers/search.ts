@@ -49,10 +49,7 @@ export async function searchCustomerIds(
 ): Promise<SearchHit[]> {
   const selectors = selectorBranches(query);
   const nameText = query.nameWords.join(' ');
-  const outcodeFilter = query.outcode
-    ? sql`and exists (select 1 from customer_addresses a where a.customer_id = c.id
-        and postcode_key(a.postcode) between ${query.outcode} and ${`${query.outcode}~`})`
-    : sql``;
+  const outcodeFilter = query.outcode ? sql`and ${livesInOutcode(sql.ref('c.id'), query.outcode)}` : sql``;
   const ranked = (hits: RawBuilder<unknown>, having: RawBuilder<unknown>) => sql<SearchHit>`
     select c.id, sum(hit.score)::float8 as score, array_agg(distinct hit.reason) as reasons
     from (${hits}) hit
@@ -89,7 +86,7 @@ export async function searchCustomerIds(
     const words = [...new Set(query.nameWords)];
     const similar = (word: string) => sql.ref(`similar_${words.indexOf(word)}`);
     const branches = [
-      ...(words.length > 0 ? nameBranches(scope, query.nameWords, similar) : []),
+      ...(words.length > 0 ? nameBranches(scope, query.nameWords, similar, query.outcode) : []),
       ...(query.addressText ? [addressBranch(scope, query.addressText)] : []),
       ...(nameText ? [organisationBranch(nameText)] : []),
     ];
@@ -116,6 +113,12 @@ export async function searchCustomerIds(
 
   const result = await statement.execute(db);
   return result.rows.map((row) => ({ ...row, reasons: normaliseReasons(row.reasons) }));
+}
+
+/** The customer has (or had) an address in the outward code: "SY1" is not SY10 to SY19. */
+function livesInOutcode(customerId: RawBuilder<unknown>, outcode: string): RawBuilder<boolean> {
+  return sql<boolean>`exists (select 1 from customer_addresses a where a.customer_id = ${customerId}
+    and postcode_key(a.postcode) like ${`${outcode}%`} and length(postcode_key(a.postcode)) = ${outcode.length + 3})`;
 }
 
 function sharedCondition(scope: SearchScope): RawBuilder<unknown> {
@@ -168,8 +171,11 @@ function selectorBranches(query: SearchQuery): Branch[] {
 
 type Similar = (word: string) => RawBuilder<unknown>;
 
-function nameBranches(scope: SearchScope, words: string[], similar: Similar): Branch[] {
+function nameBranches(scope: SearchScope, words: string[], similar: Similar, outcode?: string): Branch[] {
   const council = scope.councilId;
+  // With an outward code ("smith SY11") the look-up walks the name's index until it has enough
+  // people from that area, rather than taking the first few of the name and filtering afterwards.
+  const inArea = outcode ? sql`and ${livesInOutcode(sql.ref('customers.id'), outcode)}` : sql``;
   const exactBonus = (column: RawBuilder<unknown>, typed: string) => sql`case when ${column} = ${typed} then 0.5 else 0 end`;
   if (words.length === 1) {
     const word = words[0]!;
@@ -180,7 +186,7 @@ function nameBranches(scope: SearchScope, words: string[], similar: Similar): Br
           from ${similar(word)} f
           cross join lateral (
             select id from customers
-            where council_id = ${council} and merged_into is null and kind = 'person' and lower(family_name) = f.word
+            where council_id = ${council} and merged_into is null and kind = 'person' and lower(family_name) = f.word ${inArea}
             order by lower(given_name), id limit ${ROWS_PER_WORD}
           ) c`,
       sql`select c.id, (g.s * 0.8 + ${exactBonus(sql`g.word`, word)}) as score,
@@ -188,7 +194,7 @@ function nameBranches(scope: SearchScope, words: string[], similar: Similar): Br
           from ${similar(word)} g
           cross join lateral (
             select id from customers
-            where council_id = ${council} and merged_into is null and kind = 'person' and lower(given_name) = g.word
+            where council_id = ${council} and merged_into is null and kind = 'person' and lower(given_name) = g.word ${inArea}
             order by lower(family_name), id limit ${ROWS_PER_WORD}
           ) c`,
       previousNameBranch(words, similar),
@@ -203,7 +209,7 @@ function nameBranches(scope: SearchScope, words: string[], similar: Similar): Br
     from ${similar(family)} f
     cross join lateral (
       select id, lower(given_name) as given from customers
-      where council_id = ${council} and merged_into is null and kind = 'person' and lower(family_name) = f.word
+      where council_id = ${council} and merged_into is null and kind = 'person' and lower(family_name) = f.word ${inArea}
         and lower(given_name) in (select word from ${similar(given)} w)
       limit ${ROWS_PER_WORD}
     ) c

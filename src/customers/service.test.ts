@@ -105,6 +105,27 @@ describe('customer records', () => {
     );
   });
 
+  it('narrows a name to an outward code, where SY1 is not SY10', async () => {
+    const inTown = await aCustomer({
+      givenName: 'Bryn',
+      familyName: 'Cadwaladr',
+      address: { line1: '2 Castle Street', town: 'Shrewsbury', postcode: 'SY1 1AA' },
+    });
+    const outOfTown = await aCustomer({
+      givenName: 'Bryn',
+      familyName: 'Cadwaladr',
+      address: { line1: '3 Church Lane', town: 'Oswestry', postcode: 'SY10 7QQ' },
+    });
+    assert.deepEqual(
+      (await customers.search(advisor, 'cadwaladr SY1')).hits.map((hit) => hit.id),
+      [inTown],
+    );
+    assert.deepEqual(
+      (await customers.search(advisor, 'bryn cadwalader sy10')).hits.map((hit) => hit.id),
+      [outOfTown],
+    );
+  });
+
   it('refuses invalid details field by field and saves nothing', async () => {
     const before = await count('customers');
     await assert.rejects(
