@@ -21,6 +21,7 @@ import { createApiKeysService, scopesFrom } from './platform/apiKeys/service.ts'
 import { Invalid, NotFound, StartupError } from './platform/errors.ts';
 import { EMAIL_PATTERN } from './platform/forms.ts';
 import { createTranslator, loadMessages } from './platform/i18n.ts';
+import { isUuid } from './platform/ids.ts';
 
 const HELP = `Usage: onedoor <command> [options]
 
@@ -281,7 +282,7 @@ async function createApiKey(config: Config, args: string[]): Promise<number> {
 async function revokeApiKey(config: Config, args: string[]): Promise<number> {
   const values = parseOptions(args, { id: { type: 'string' } });
   const id = values.id?.trim() ?? '';
-  if (!/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(id)) {
+  if (!isUuid(id)) {
     throw new UsageError('--id must be the id of an API key (printed when it was made)');
   }
   return await withDatabase(config, async (db) => {

@@ -1,28 +1,10 @@
 // POST /api/v1/contacts (CONTRACT.md): a telephony system, a kiosk or a web form logs a contact,
 // with or without a customer, under the same rules as the staff desktop.
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import { Type, type Static } from '@sinclair/typebox';
+import type { Static } from '@sinclair/typebox';
 import { apiKeyOf, requireScope } from '../platform/http/api.ts';
-import { ContactApiBody } from './schemas.ts';
+import { ContactApiBody, ContactLogged } from './schemas.ts';
 import type { ContactsService, LoggedContact } from './service.ts';
-
-const Nullable = <T extends Parameters<typeof Type.Union>[0][number]>(schema: T) => Type.Union([schema, Type.Null()]);
-
-export const ContactLogged = Type.Object({
-  id: Type.String({ format: 'uuid' }),
-  customerId: Nullable(Type.String({ format: 'uuid' })),
-  channel: Type.String(),
-  serviceCode: Nullable(Type.String()),
-  reason: Nullable(Type.String()),
-  outcome: Type.String(),
-  avoidableReason: Nullable(Type.String()),
-  signpostedTo: Nullable(Type.String({ format: 'uuid' })),
-  siteId: Nullable(Type.String({ format: 'uuid' })),
-  notes: Nullable(Type.String()),
-  startedAt: Type.String({ format: 'date-time' }),
-  endedAt: Type.String({ format: 'date-time' }),
-  handlingSeconds: Type.Integer({ minimum: 0 }),
-});
 
 function present(contact: LoggedContact): Static<typeof ContactLogged> {
   return {

@@ -3,6 +3,7 @@
 import { sql } from 'kysely';
 import type { Queryable } from '../db/database.ts';
 import type { AvoidableReason, Channel, Outcome } from './schemas.ts';
+import { isUuid } from '../platform/ids.ts';
 
 export interface NewContact {
   councilId: string;
@@ -164,7 +165,7 @@ function decodeCursor(cursor: string): { startedAt: string; id: string } | undef
   const [time, id] = Buffer.from(cursor, 'base64url').toString().split('|');
   const validTime =
     /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{6}Z$/.test(time ?? '') && !Number.isNaN(new Date(time ?? '').getTime());
-  const validId = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(id ?? '');
+  const validId = isUuid(id ?? '');
   return validTime && validId ? { startedAt: time!, id: id! } : undefined;
 }
 

@@ -2,6 +2,7 @@
 // table's checks, shared with the views and the API), the staff form and the API body.
 import { Type, type Static } from '@sinclair/typebox';
 import { choice, optionalText } from '../platform/forms.ts';
+import { nullable } from '../platform/schemas.ts';
 
 export const CHANNELS = ['phone', 'face_to_face', 'web', 'email', 'kiosk', 'mobile_bus', 'letter', 'social', 'chat'] as const;
 export type Channel = (typeof CHANNELS)[number];
@@ -82,6 +83,23 @@ export const ContactApiBody = Type.Object(
   { additionalProperties: false },
 );
 export type ContactApiBodyInput = Static<typeof ContactApiBody>;
+
+/** A contact as the API answers it. */
+export const ContactLogged = Type.Object({
+  id: Type.String({ format: 'uuid' }),
+  customerId: nullable(Type.String({ format: 'uuid' })),
+  channel: Type.String(),
+  serviceCode: nullable(Type.String()),
+  reason: nullable(Type.String()),
+  outcome: Type.String(),
+  avoidableReason: nullable(Type.String()),
+  signpostedTo: nullable(Type.String({ format: 'uuid' })),
+  siteId: nullable(Type.String({ format: 'uuid' })),
+  notes: nullable(Type.String()),
+  startedAt: Type.String({ format: 'date-time' }),
+  endedAt: Type.String({ format: 'date-time' }),
+  handlingSeconds: Type.Integer({ minimum: 0 }),
+});
 
 /** What the rules take, from a page or the API. Times are instants. */
 export interface ContactInput {

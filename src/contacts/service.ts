@@ -17,6 +17,7 @@ import {
   type ContactApiBodyInput,
   type ContactInput,
 } from './schemas.ts';
+import { isUuid } from '../platform/ids.ts';
 
 export type { ContactCount, ContactPage, ContactRecord } from './repo.ts';
 
@@ -66,8 +67,6 @@ export const MAX_HANDLING_MS = 12 * 60 * 60 * 1000;
 /** Clocks differ a little between a till, a phone system and us; more than this is a mistake. */
 export const FUTURE_ALLOWANCE_MS = 5 * 60 * 1000;
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-const isUuid = (value: string): boolean => UUID.test(value);
 const serviceCodePattern = new RegExp(SERVICE_CODE_PATTERN);
 
 export function createContactsService(db: Db, dependencies: { findCustomer: FindCustomer; now?: () => Date }) {

@@ -8,6 +8,7 @@ import { requireStaff, staffOf } from '../platform/http/authentication.ts';
 import { contactLogPolicy } from './policy.ts';
 import { AVOIDABLE_REASONS, CHANNELS, ContactForm, OUTCOMES } from './schemas.ts';
 import type { ContactsService } from './service.ts';
+import { isUuid } from '../platform/ids.ts';
 
 declare module 'fastify' {
   interface Session {
@@ -19,7 +20,6 @@ declare module 'fastify' {
 const FORM = 'contacts/views/contact-form.njk';
 /** The start and end of a contact are the page's own times, not fields a person can correct. */
 const TIME_FIELDS = new Set(['startedAt', 'endedAt']);
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 export const contactsStaffRoutes: FastifyPluginAsync<{ contacts: ContactsService }> = async (app, { contacts }) => {
   app.addHook('preHandler', requireStaff());
@@ -34,7 +34,7 @@ export const contactsStaffRoutes: FastifyPluginAsync<{ contacts: ContactsService
     values: Record<string, unknown>,
     errors: FieldError[] = [],
   ) {
-    const customerId = typeof values.customerId === 'string' && UUID.test(values.customerId) ? values.customerId : undefined;
+    const customerId = typeof values.customerId === 'string' && isUuid(values.customerId) ? values.customerId : undefined;
     const { customer, partners, sites } = await contacts.newContact(actor, customerId);
     return reply.render(
       FORM,
@@ -59,7 +59,7 @@ export const contactsStaffRoutes: FastifyPluginAsync<{ contacts: ContactsService
     const query = request.query as Record<string, string | undefined>;
     const customerId = query.customer?.trim() || undefined;
     // An id that cannot be a customer's is no customer: the same answer as one not found.
-    if (customerId !== undefined && !UUID.test(customerId)) throw new NotFound('customer');
+    if (customerId !== undefined && !isUuid(customerId)) throw new NotFound('customer');
     return render(request, reply, actor, {
       customerId,
       siteId: request.session.get('contactSiteId'),

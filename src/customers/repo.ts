@@ -4,6 +4,7 @@ import { sql } from 'kysely';
 import type { Queryable, Tx } from '../db/database.ts';
 import type { CustomerKind } from '../db/schema.ts';
 import type { SearchHit } from './search.ts';
+import { isUuid } from '../platform/ids.ts';
 
 export interface CustomerSummary {
   id: string;
@@ -364,7 +365,7 @@ export async function addConsent(
 
 /** Consent can be given only to an active partner agency beside the customer's council. */
 export async function isActivePartnerOf(db: Queryable, organisationId: string, councilId: string): Promise<boolean> {
-  if (!/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(organisationId)) return false;
+  if (!isUuid(organisationId)) return false;
   const partner = await db
     .selectFrom('organisations')
     .select('id')

@@ -1,6 +1,7 @@
 // The JSON API's shapes for customers (CONTRACT.md): validation, types and OpenAPI in one.
 // Field names are camelCase; times are ISO 8601. Add fields freely, remove none.
 import { Type, type Static } from '@sinclair/typebox';
+import { nullable } from '../platform/schemas.ts';
 
 const text = (maxLength: number, description?: string) =>
   Type.String({ minLength: 1, maxLength, ...(description ? { description } : {}) });
@@ -67,20 +68,18 @@ const MATCH_REASONS = [
   'address',
 ] as const;
 
-const Nullable = <T extends Parameters<typeof Type.Union>[0][number]>(schema: T) => Type.Union([schema, Type.Null()]);
-
 export const CustomerSummaryView = Type.Object({
   id: Type.String({ format: 'uuid' }),
   kind: Type.Union([Type.Literal('person'), Type.Literal('organisation')]),
-  givenName: Nullable(Type.String()),
-  familyName: Nullable(Type.String()),
-  organisationName: Nullable(Type.String()),
+  givenName: nullable(Type.String()),
+  familyName: nullable(Type.String()),
+  organisationName: nullable(Type.String()),
   displayName: Type.String(),
-  dateOfBirth: Nullable(Type.String({ format: 'date' })),
-  email: Nullable(Type.String()),
-  phone: Nullable(Type.String({ description: 'E.164' })),
-  addressLine1: Nullable(Type.String()),
-  postcode: Nullable(Type.String()),
+  dateOfBirth: nullable(Type.String({ format: 'date' })),
+  email: nullable(Type.String()),
+  phone: nullable(Type.String({ description: 'E.164' })),
+  addressLine1: nullable(Type.String()),
+  postcode: nullable(Type.String()),
   vulnerable: Type.Boolean({ description: 'True while any vulnerability flag is current' }),
   matchedOn: Type.Optional(Type.Array(Type.Union(MATCH_REASONS.map((reason) => Type.Literal(reason))))),
 });
@@ -104,18 +103,18 @@ export const ContactView = Type.Object({
   id: Type.String({ format: 'uuid' }),
   channel: Type.String(),
   outcome: Type.String(),
-  serviceCode: Nullable(Type.String()),
-  avoidableReason: Nullable(Type.String()),
-  notes: Nullable(Type.String()),
+  serviceCode: nullable(Type.String()),
+  avoidableReason: nullable(Type.String()),
+  notes: nullable(Type.String()),
   startedAt: Type.String({ format: 'date-time' }),
 });
 
 export const CustomerView = Type.Composite([
   CustomerSummaryView,
   Type.Object({
-    title: Nullable(Type.String()),
+    title: nullable(Type.String()),
     preferredLanguage: Type.String(),
-    preferredContactMethod: Nullable(Type.String()),
+    preferredContactMethod: nullable(Type.String()),
     needs: Type.Array(Type.String()),
     emails: Type.Array(Type.Object({ email: Type.String(), primary: Type.Boolean() })),
     phones: Type.Array(
@@ -123,9 +122,9 @@ export const CustomerView = Type.Composite([
     ),
     addresses: Type.Array(
       Type.Object({
-        uprn: Nullable(Type.Integer()),
+        uprn: nullable(Type.Integer()),
         line1: Type.String(),
-        line2: Nullable(Type.String()),
+        line2: nullable(Type.String()),
         town: Type.String(),
         postcode: Type.String(),
         current: Type.Boolean(),

@@ -5,7 +5,7 @@ import type { Db, Tx } from '../db/database.ts';
 import type { Actor } from '../platform/actor.ts';
 import { changesBetween, recordAudit, type Changes } from '../platform/audit/audit.ts';
 import { Conflict, Invalid, NotAllowed, NotFound, type FieldError } from '../platform/errors.ts';
-import { isCalendarDate } from '../platform/forms.ts';
+import { isCalendarDate, todayInLondon } from '../platform/forms.ts';
 import { isEmail, normalisePostcode, parsePhone } from './contactPoints.ts';
 import { insertCustomerRecords, type NewCustomerRecord } from './importRepo.ts';
 import {
@@ -19,6 +19,7 @@ import {
 import * as repo from './repo.ts';
 import { searchCustomerIds, type MatchReason } from './search.ts';
 import { isEmptyQuery, parseSearchQuery } from './searchQuery.ts';
+import { isUuid } from '../platform/ids.ts';
 
 export type { CustomerRecord, CustomerSummary, TimelineEntry, TimelineKind } from './repo.ts';
 export type { MatchReason } from './search.ts';
@@ -79,11 +80,6 @@ export type CustomerView = Omit<repo.CustomerRecord, 'emails' | 'phones' | 'addr
 
 const LANGUAGE = /^[a-z]{2,3}$/;
 
-/** Today's date in Europe/London, where a council's days begin and end. */
-function londonToday(): string {
-  return new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/London' }).format(new Date());
-}
-
 function staffId(actor: Actor): string | null {
   return actor.kind === 'staff' ? actor.id : null;
 }
@@ -123,7 +119,7 @@ export function checkNewCustomer(
   const dateOfBirth = text(input.dateOfBirth);
   if (dateOfBirth !== undefined) {
     if (!isCalendarDate(dateOfBirth)) errors.push({ field: 'dateOfBirth', message: 'customers.errors.dateOfBirthInvalid' });
-    else if (dateOfBirth > londonToday()) errors.push({ field: 'dateOfBirth', message: 'customers.errors.dateOfBirthFuture' });
+    else if (dateOfBirth > todayInLondon()) errors.push({ field: 'dateOfBirth', message: 'customers.errors.dateOfBirthFuture' });
     else if (dateOfBirth < '1880-01-01') errors.push({ field: 'dateOfBirth', message: 'customers.errors.dateOfBirthInvalid' });
   }
 
@@ -177,7 +173,7 @@ export function checkNewCustomer(
 
 export function createCustomersService(db: Db) {
   async function placementOf(id: string): Promise<(CustomerPlacement & { id: string; mergedInto: string | null }) | undefined> {
-    if (!/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(id)) return undefined;
+    if (!isUuid(id)) return undefined;
     const found = await repo.placement(db, id);
     if (!found) return undefined;
     return { ...found, sharedWith: await repo.currentConsents(db, id) };
@@ -375,7 +371,7 @@ export function createCustomersService(db: Db) {
       const problems: FieldError[] = [];
       if (details.needs && !details.needs.every((need) => (NEEDS as readonly string[]).includes(need)))
         problems.push({ field: 'needs', message: 'customers.errors.needsInvalid' });
-      if (details.dateOfBirth && (!isCalendarDate(details.dateOfBirth) || details.dateOfBirth > londonToday()))
+      if (details.dateOfBirth && (!isCalendarDate(details.dateOfBirth) || details.dateOfBirth > todayInLondon()))
         problems.push({ field: 'dateOfBirth', message: 'customers.errors.dateOfBirthInvalid' });
       if (details.preferredLanguage !== undefined && !LANGUAGE.test(details.preferredLanguage))
         problems.push({ field: 'preferredLanguage', message: 'customers.errors.languageFormat' });
@@ -461,7 +457,7 @@ export function createCustomersService(db: Db) {
       const problems: FieldError[] = [];
       if (!(FLAG_REASONS as readonly string[]).includes(flag.reason))
         problems.push({ field: 'reason', message: 'customers.errors.flagReasonMissing' });
-      if (!isCalendarDate(flag.reviewOn) || flag.reviewOn < londonToday())
+      if (!isCalendarDate(flag.reviewOn) || flag.reviewOn < todayInLondon())
         problems.push({ field: 'reviewOn', message: 'customers.errors.reviewOnInvalid' });
       if ((flag.details?.length ?? 0) > 1000) problems.push({ field: 'details', message: 'customers.errors.flagDetailsTooLong' });
       if (problems.length > 0) throw new Invalid(problems);
@@ -486,7 +482,7 @@ export function createCustomersService(db: Db) {
       const problems: FieldError[] = [];
       if (consent.shares.length === 0 || !consent.shares.every((part) => (CUSTOMER_PARTS as readonly string[]).includes(part)))
         problems.push({ field: 'shares', message: 'customers.errors.sharesMissing' });
-      if (!isCalendarDate(consent.givenOn) || consent.givenOn > londonToday())
+      if (!isCalendarDate(consent.givenOn) || consent.givenOn > todayInLondon())
         problems.push({ field: 'givenOn', message: 'customers.errors.givenOnInvalid' });
       if (problems.length > 0) throw new Invalid(problems);
       return await change(actor, id, 'recordConsent', 'customer.consent.add', async (trx, placement) => {

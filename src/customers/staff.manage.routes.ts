@@ -7,7 +7,16 @@ import type { GazetteerService } from '../gazetteer/service.ts';
 import type { OrganisationsService } from '../organisations/service.ts';
 import { systemActor, type StaffActor } from '../platform/actor.ts';
 import { Conflict, Invalid, NotFound, type FieldError } from '../platform/errors.ts';
-import { choice, choices, isCalendarDate, optionalText, pageErrors, parseForm, requiredText } from '../platform/forms.ts';
+import {
+  choice,
+  choices,
+  isCalendarDate,
+  optionalText,
+  pageErrors,
+  parseForm,
+  requiredText,
+  todayInLondon,
+} from '../platform/forms.ts';
 import { requireStaff, staffOf } from '../platform/http/authentication.ts';
 import type { Translate } from '../platform/i18n.ts';
 import { formatPhone } from './contactPoints.ts';
@@ -137,11 +146,6 @@ function dateFrom(
   if (error) errors.push(error);
   if (problem) errors.push({ field, message: errorKey(problem) });
   return { parts, date };
-}
-
-/** Today in the council's time zone, as an ISO date. */
-export function today(now = new Date()): string {
-  return new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/London' }).format(now);
 }
 
 /** Errors in the order of the fields on the page. */
@@ -317,7 +321,7 @@ export const customerRecordStaffRoutes: FastifyPluginAsync<{
     const errors = form.ok ? [] : [...form.errors];
 
     const born = dateFrom(body, 'dateOfBirth', errors, {
-      check: (date) => (date > today() ? 'dateOfBirthFuture' : date < '1880-01-01' ? 'dateOfBirthInvalid' : undefined),
+      check: (date) => (date > todayInLondon() ? 'dateOfBirthFuture' : date < '1880-01-01' ? 'dateOfBirthInvalid' : undefined),
     });
     values.dateOfBirth = born.parts;
 
@@ -399,7 +403,7 @@ export const customerRecordStaffRoutes: FastifyPluginAsync<{
     dateFields: ['movedOn'],
     data: (_request, customer, values) => ({
       step,
-      values: { movedOn: datePartsFrom(today()), ...values },
+      values: { movedOn: datePartsFrom(todayInLondon()), ...values },
       addresses,
       current: customer.addresses.find((address) => address.isCurrent),
       past: customer.addresses.filter((address) => !address.isCurrent),
@@ -462,7 +466,7 @@ export const customerRecordStaffRoutes: FastifyPluginAsync<{
     const dateErrors: FieldError[] = [];
     const movedOn = dateFrom(body, 'movedOn', dateErrors, {
       required: true,
-      check: (date) => (date > today() ? 'movedOnFuture' : undefined),
+      check: (date) => (date > todayInLondon() ? 'movedOnFuture' : undefined),
     });
 
     if (action === 'choose') {
@@ -534,7 +538,7 @@ export const customerRecordStaffRoutes: FastifyPluginAsync<{
     const errors = form.ok ? [] : [...form.errors];
     const reviewOn = dateFrom(body, 'reviewOn', errors, {
       required: true,
-      check: (date) => (date < today() ? 'reviewOnPast' : undefined),
+      check: (date) => (date < todayInLondon() ? 'reviewOnPast' : undefined),
     });
     const values = { ...(form.ok ? form.value : form.values), reviewOn: reviewOn.parts };
     if (!form.ok || errors.length > 0 || !reviewOn.date) return page.show(values, errors);
@@ -575,7 +579,7 @@ export const customerRecordStaffRoutes: FastifyPluginAsync<{
   app.get<{ Params: Params }>('/staff/customers/:id/consents/new', async (request, reply) => {
     const customer = await customerFor(request, reply, 'recordConsent');
     if (!customer) return reply;
-    return formPage(CONSENT_PAGE, request, reply, customer).show({ shares: [], givenOn: datePartsFrom(today()) });
+    return formPage(CONSENT_PAGE, request, reply, customer).show({ shares: [], givenOn: datePartsFrom(todayInLondon()) });
   });
 
   app.post<{ Params: Params }>('/staff/customers/:id/consents/new', async (request, reply) => {
@@ -587,7 +591,7 @@ export const customerRecordStaffRoutes: FastifyPluginAsync<{
     const errors = form.ok ? [] : [...form.errors];
     const givenOn = dateFrom(body, 'givenOn', errors, {
       required: true,
-      check: (date) => (date > today() ? 'givenOnFuture' : undefined),
+      check: (date) => (date > todayInLondon() ? 'givenOnFuture' : undefined),
     });
     const values = { ...(form.ok ? form.value : form.values), givenOn: givenOn.parts };
     if (!form.ok || errors.length > 0 || !givenOn.date) return page.show(values, errors);

@@ -10,12 +10,11 @@ import { formatPhone } from './contactPoints.ts';
 import { languageItems, languageName } from './languages.ts';
 import { customerSearchPolicy } from './policy.ts';
 import { CONTACT_METHODS, TIMELINE_KINDS, type CustomerInput, type CustomersService, type TimelineKind } from './service.ts';
+import { isUuid } from '../platform/ids.ts';
 
 const view = (name: string) => `customers/views/${name}.njk`;
 
 type Body = Record<string, string | undefined>;
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 function text(body: Body, field: string): string | undefined {
   const value = body[field];
@@ -235,7 +234,7 @@ export const customersStaffRoutes: FastifyPluginAsync<{ customers: CustomersServ
   });
 
   app.post<{ Params: { id: string; flagId: string } }>('/staff/customers/:id/flags/:flagId/end', async (request, reply) => {
-    if (!UUID.test(request.params.flagId)) throw new NotFound('flag');
+    if (!isUuid(request.params.flagId)) throw new NotFound('flag');
     await customers.endFlag(staffOf(request), request.params.id, request.params.flagId);
     request.session.set('flash', 'customers.flagEnded');
     return reply.redirect(`/staff/customers/${request.params.id}`, 303);
@@ -244,7 +243,7 @@ export const customersStaffRoutes: FastifyPluginAsync<{ customers: CustomersServ
   app.post<{ Params: { id: string; consentId: string } }>(
     '/staff/customers/:id/consents/:consentId/withdraw',
     async (request, reply) => {
-      if (!UUID.test(request.params.consentId)) throw new NotFound('consent');
+      if (!isUuid(request.params.consentId)) throw new NotFound('consent');
       await customers.withdrawConsent(staffOf(request), request.params.id, request.params.consentId);
       request.session.set('flash', 'customers.consentWithdrawn');
       return reply.redirect(`/staff/customers/${request.params.id}`, 303);

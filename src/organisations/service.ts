@@ -11,6 +11,7 @@ import { endSessionsOf } from '../platform/sessions.ts';
 import { organisationPolicy, securitySettingsPolicy, staffUserPolicy, teamPolicy } from './policy.ts';
 import * as repo from './repo.ts';
 import type { PartnerInput, StaffUserInput, TeamEditInput, TeamInput } from './schemas.ts';
+import { isUuid } from '../platform/ids.ts';
 
 export type { OrganisationRecord, StaffUserRecord, TeamRecord, UserFilters } from './repo.ts';
 
@@ -346,8 +347,4 @@ function unionScope(actor: Exclude<Actor, { kind: 'system' }>): OrganisationScop
   const administered = administrationScope(actor);
   if (administered === 'all') return { organisationIds: [actor.organisationId] };
   return { ...administered, organisationIds: [...(administered.organisationIds ?? []), actor.organisationId] };
-}
-
-function isUuid(value: string): boolean {
-  return /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(value);
 }

@@ -4,12 +4,13 @@
 import { FormatRegistry, OptionalKind, Type, type Static, type TObject, type TSchema, type TString } from '@sinclair/typebox';
 import { Value, ValueErrorType } from '@sinclair/typebox/value';
 import type { FieldError } from './errors.ts';
+import { isUuid } from './ids.ts';
 
 export const EMAIL_PATTERN = /^[^\s@]+@[^\s@.]+(\.[^\s@.]+)+$/;
 if (!FormatRegistry.Has('email')) FormatRegistry.Set('email', (value) => EMAIL_PATTERN.test(value) && value.length <= 254);
 if (!FormatRegistry.Has('date')) FormatRegistry.Set('date', (value) => isCalendarDate(value));
 if (!FormatRegistry.Has('uuid')) {
-  FormatRegistry.Set('uuid', (value) => /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(value));
+  FormatRegistry.Set('uuid', (value) => isUuid(value));
 }
 
 type Keyword = 'required' | 'minLength' | 'maxLength' | 'pattern' | 'format' | 'enum' | 'minItems' | 'invalid';
@@ -120,6 +121,11 @@ function keywordOf(type: ValueErrorType): Keyword {
     default:
       return 'invalid';
   }
+}
+
+/** Today's date (YYYY-MM-DD) in Europe/London, where a council's days begin and end. */
+export function todayInLondon(now = new Date()): string {
+  return new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/London' }).format(now);
 }
 
 export function isCalendarDate(value: string): boolean {

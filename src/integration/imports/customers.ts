@@ -5,6 +5,7 @@
 import { isEmail, parsePhone } from '../../customers/contactPoints.ts';
 import { insertCustomerRecords, type NewCustomerRecord } from '../../customers/importRepo.ts';
 import type { Db } from '../../db/database.ts';
+import { todayInLondon } from '../../platform/forms.ts';
 import { propertiesByUprn } from '../../gazetteer/service.ts';
 import { importCsv, type ImportDefinition, type ImportOptions, type ImportResult, type RowCheck } from './csv.ts';
 import { checkLength, checkPostcode, checkUprn, quoted } from './values.ts';
@@ -31,7 +32,7 @@ export interface ImportedCustomer {
   uprn?: number;
 }
 
-export function checkCustomerRow(values: Record<string, string>, today = londonToday()): RowCheck<ImportedCustomer> {
+export function checkCustomerRow(values: Record<string, string>, today = todayInLondon()): RowCheck<ImportedCustomer> {
   const problems: string[] = [];
   const v = (column: (typeof CUSTOMER_COLUMNS)[number]) => values[column] ?? '';
 
@@ -117,9 +118,6 @@ function checkDateOfBirth(problems: string[], value: string, today: string): str
 }
 
 /** Today's date in the UK, YYYY-MM-DD. */
-function londonToday(): string {
-  return new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/London' }).format(new Date());
-}
 
 export const customersImport: ImportDefinition<ImportedCustomer> = {
   action: 'import.customers',

@@ -12,6 +12,7 @@ import { apiKeyPolicy } from './policy.ts';
 import * as repo from './repo.ts';
 import { MAX_NAME_LENGTH } from './schemas.ts';
 import { SCOPES, isScope, type Scope } from './scopes.ts';
+import { isUuid } from '../ids.ts';
 
 export type { ApiKeyRecord } from './repo.ts';
 
@@ -75,8 +76,6 @@ export function scopesFrom(requested: readonly string[]): { scopes: Scope[]; unk
     unknown: [...wanted].filter((scope) => !isScope(scope)),
   };
 }
-
-const isUuid = (value: string) => /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(value);
 
 // Compared against when no key has the presented prefix, so that an unknown prefix takes as long as a wrong secret.
 const NO_SUCH_KEY = hashSecret('no such key');
