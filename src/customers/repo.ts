@@ -592,3 +592,67 @@ export async function timeline(
   `.execute(db);
   return result.rows;
 }
+
+/** Where and how to tell a customer about their case: by their preferred method where they can be reached by it. */
+export interface NotificationAddress {
+  name: string;
+  language: 'en' | 'cy';
+  channel: 'email' | 'sms' | 'letter';
+  recipient: string;
+}
+
+export async function notificationAddress(db: Queryable, customerId: string): Promise<NotificationAddress | undefined> {
+  const row = await db
+    .selectFrom('customers as c')
+    .select([
+      sql<string>`coalesce(c.organisation_name, concat_ws(' ', c.title, c.given_name, c.family_name))`.as('name'),
+      'c.preferred_language',
+      'c.preferred_contact_method',
+      (eb) =>
+        eb
+          .selectFrom('customer_emails as e')
+          .select('e.email')
+          .whereRef('e.customer_id', '=', 'c.id')
+          .orderBy('e.is_primary', 'desc')
+          .orderBy('e.created_at')
+          .limit(1)
+          .as('email'),
+      (eb) =>
+        eb
+          .selectFrom('customer_phones as p')
+          .select('p.number')
+          .whereRef('p.customer_id', '=', 'c.id')
+          .where('p.kind', '=', 'mobile')
+          .orderBy('p.is_primary', 'desc')
+          .orderBy('p.created_at')
+          .limit(1)
+          .as('mobile'),
+      (eb) =>
+        eb
+          .selectFrom('customer_addresses as a')
+          .select(sql<string>`concat_ws(E'\n', a.address_line1, a.address_line2, a.town, a.postcode)`.as('lines'))
+          .whereRef('a.customer_id', '=', 'c.id')
+          .where('a.is_current', '=', true)
+          .limit(1)
+          .as('address'),
+    ])
+    .where('c.id', '=', customerId)
+    .where('c.merged_into', 'is', null)
+    .executeTakeFirst();
+  if (!row) return undefined;
+  const reachable = {
+    email: row.email ?? undefined,
+    sms: row.mobile ?? undefined,
+    letter: row.address ?? undefined,
+  };
+  const preferred = row.preferred_contact_method === 'phone' ? 'sms' : row.preferred_contact_method;
+  const order: NotificationAddress['channel'][] = ['email', 'sms', 'letter'];
+  const channel = preferred && reachable[preferred] ? preferred : order.find((candidate) => reachable[candidate]);
+  if (!channel) return undefined;
+  return {
+    name: row.name,
+    language: row.preferred_language === 'cy' ? 'cy' : 'en',
+    channel,
+    recipient: reachable[channel] as string,
+  };
+}

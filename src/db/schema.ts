@@ -288,6 +288,83 @@ export interface ApiIdempotencyKeysTable {
   expires_at: ColumnType<Date, Date | string | undefined, Date | string>;
 }
 
+export interface CasesTable {
+  id: Generated<string>;
+  council_id: string;
+  reference: string;
+  tracking_token: string;
+  service_id: string;
+  customer_id: string | null;
+  channel: string;
+  description: string;
+  answers: ColumnType<Record<string, unknown>, string, string>;
+  location_lat: number | null;
+  location_long: number | null;
+  uprn: ColumnType<string | null, number | string | null, number | string | null>;
+  ward: string | null;
+  status: 'submitted' | 'in_progress' | 'awaiting_customer' | 'resolved' | 'closed';
+  priority: 'low' | 'normal' | 'high' | 'urgent';
+  priority_rank: ColumnType<number, never, never>;
+  team_id: string;
+  organisation_id: string;
+  assigned_to: string | null;
+  received_at: Timestamp;
+  due_at: Timestamp;
+  due_soon_at: Timestamp;
+  resolved_at: Timestamp | null;
+  closed_at: Timestamp | null;
+  escalated_at: Timestamp | null;
+  linked_to: string | null;
+  satisfaction: number | null;
+  satisfaction_comment: string | null;
+  satisfaction_at: Timestamp | null;
+  created_by: string | null;
+  created_by_api_key: string | null;
+  created_at: CreatedAt;
+  updated_at: UpdatedAt;
+}
+
+export interface CaseEventsTable {
+  id: ColumnType<string, never, never>;
+  case_id: string;
+  council_id: string;
+  occurred_at: ColumnType<Date, Date | string | undefined, never>;
+  kind:
+    | 'received'
+    | 'status_changed'
+    | 'public_update'
+    | 'internal_note'
+    | 'assigned'
+    | 'routed'
+    | 'escalated'
+    | 'linked'
+    | 'attachment_added'
+    | 'satisfaction';
+  visibility: 'public' | 'internal';
+  body: string | null;
+  status_from: string | null;
+  status_to: string | null;
+  actor_type: 'staff' | 'api_key' | 'system' | 'resident';
+  actor_id: string | null;
+  actor_label: string | null;
+  details: ColumnType<unknown, string | null | undefined, never>;
+}
+
+export interface CaseAttachmentsTable {
+  id: Generated<string>;
+  case_id: string;
+  council_id: string;
+  file_key: string;
+  file_name: string;
+  content_type: string;
+  size_bytes: number;
+  sha256: string;
+  visibility: 'public' | 'internal';
+  uploaded_by: string | null;
+  uploaded_by_api_key: string | null;
+  created_at: CreatedAt;
+}
+
 export interface Database {
   organisations: OrganisationsTable;
   teams: TeamsTable;
@@ -313,6 +390,9 @@ export interface Database {
   contacts: ContactsTable;
   api_keys: ApiKeysTable;
   api_idempotency_keys: ApiIdempotencyKeysTable;
+  cases: CasesTable;
+  case_events: CaseEventsTable;
+  case_attachments: CaseAttachmentsTable;
 }
 
 export type OrganisationRow = Selectable<OrganisationsTable>;

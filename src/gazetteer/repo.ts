@@ -111,3 +111,32 @@ export async function countProperties(db: Queryable, councilId: string): Promise
     .executeTakeFirstOrThrow();
   return row.count;
 }
+
+/**
+ * The council's property nearest a point within `metres` (through properties_position_idx), to
+ * say which ward a reported location is in.
+ */
+export async function nearestProperty(
+  db: Queryable,
+  councilId: string,
+  point: { lat: number; long: number },
+  metres: number,
+): Promise<PropertyRecord | undefined> {
+  const latitudeDelta = metres / 111_320;
+  const longitudeDelta = metres / (111_320 * Math.cos((point.lat * Math.PI) / 180));
+  const row = await db
+    .selectFrom('properties')
+    .select(columns)
+    .where('council_id', '=', councilId)
+    .where('latitude', '>=', point.lat - latitudeDelta)
+    .where('latitude', '<=', point.lat + latitudeDelta)
+    .where('longitude', '>=', point.long - longitudeDelta)
+    .where('longitude', '<=', point.long + longitudeDelta)
+    // Near enough to plane geometry at this scale, with longitude shrunk by the latitude.
+    .orderBy(
+      sql`power(latitude - ${point.lat}, 2) + power((longitude - ${point.long}) * ${Math.cos((point.lat * Math.PI) / 180)}, 2)`,
+    )
+    .limit(1)
+    .executeTakeFirst();
+  return row ?? undefined;
+}

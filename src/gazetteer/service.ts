@@ -72,6 +72,21 @@ export async function saveProperties(trx: Tx, councilId: string, properties: New
   return await repo.upsertProperties(trx, councilId, properties);
 }
 
+/** Where a case is: a UPRN's position and ward, or the ward of the property nearest a point (within 300 m). */
+export async function placeOf(
+  db: Db | Tx,
+  councilId: string,
+  location: { uprn: number } | { lat: number; long: number },
+): Promise<{ uprn: number | null; lat: number; long: number; ward: string | null } | undefined> {
+  if ('uprn' in location) {
+    const property = await repo.findProperty(db, councilId, location.uprn);
+    if (!property || property.latitude === null || property.longitude === null) return undefined;
+    return { uprn: property.uprn, lat: property.latitude, long: property.longitude, ward: property.ward };
+  }
+  const nearest = await repo.nearestProperty(db, councilId, location, 300);
+  return { uprn: null, lat: location.lat, long: location.long, ward: nearest?.ward ?? null };
+}
+
 /** Which of these UPRNs are the council's properties, by UPRN. */
 export async function propertiesByUprn(trx: Db | Tx, councilId: string, uprns: number[]): Promise<Map<number, Address>> {
   const properties = await repo.findProperties(trx, councilId, [...new Set(uprns)]);
