@@ -4,9 +4,13 @@ import type { Migration } from 'kysely';
 import * as platform from './0001_platform.ts';
 import * as customers from './0002_customers.ts';
 import * as api from './0003_api.ts';
+import * as services from './0004_services.ts';
+import * as cases from './0008_cases.ts';
 
 export const migrations: Record<string, Migration> = {
   '0001_platform': platform,
   '0002_customers': customers,
   '0003_api': api,
+  '0004_services': services,
+  '0008_cases': cases,
 };
