@@ -288,6 +288,63 @@ export interface ApiIdempotencyKeysTable {
   expires_at: ColumnType<Date, Date | string | undefined, Date | string>;
 }
 
+export type ServicePriorityColumn = 'low' | 'normal' | 'high' | 'urgent';
+
+export interface ServicesTable {
+  id: Generated<string>;
+  council_id: string;
+  code: string;
+  name: string;
+  name_cy: string | null;
+  lgsl: number | null;
+  description: Generated<string>;
+  description_cy: string | null;
+  team_id: string;
+  organisation_id: string;
+  public: Generated<boolean>;
+  first_contact_resolvable: Generated<boolean>;
+  advisor_script: string | null;
+  advisor_script_cy: string | null;
+  sla_working_days: number;
+  default_priority: Generated<ServicePriorityColumn>;
+  active: Generated<boolean>;
+  created_at: CreatedAt;
+  updated_at: UpdatedAt;
+}
+
+export interface ServiceQuestionsTable {
+  id: Generated<string>;
+  service_id: string;
+  position: number;
+  code: string;
+  label: string;
+  label_cy: string | null;
+  hint: string | null;
+  hint_cy: string | null;
+  kind: 'text' | 'long_text' | 'number' | 'date' | 'yes_no' | 'choice' | 'location' | 'file';
+  required: Generated<boolean>;
+  options: ColumnType<unknown, string | undefined, string>;
+  max_length: number | null;
+  // numeric comes back from pg as a string.
+  min: ColumnType<string | null, number | null | undefined, number | null>;
+  max: ColumnType<string | null, number | null | undefined, number | null>;
+  created_at: CreatedAt;
+  updated_at: UpdatedAt;
+}
+
+export interface ServiceRoutingRulesTable {
+  id: Generated<string>;
+  service_id: string;
+  position: number;
+  ward: string | null;
+  question_code: string | null;
+  answer_value: string | null;
+  team_id: string | null;
+  priority: ServicePriorityColumn | null;
+  created_at: CreatedAt;
+  updated_at: UpdatedAt;
+}
+
 export interface CasesTable {
   id: Generated<string>;
   council_id: string;
@@ -320,26 +377,6 @@ export interface CasesTable {
   satisfaction_at: Timestamp | null;
   created_by: string | null;
   created_by_api_key: string | null;
-export type ServicePriorityColumn = 'low' | 'normal' | 'high' | 'urgent';
-
-export interface ServicesTable {
-  id: Generated<string>;
-  council_id: string;
-  code: string;
-  name: string;
-  name_cy: string | null;
-  lgsl: number | null;
-  description: Generated<string>;
-  description_cy: string | null;
-  team_id: string;
-  organisation_id: string;
-  public: Generated<boolean>;
-  first_contact_resolvable: Generated<boolean>;
-  advisor_script: string | null;
-  advisor_script_cy: string | null;
-  sla_working_days: number;
-  default_priority: Generated<ServicePriorityColumn>;
-  active: Generated<boolean>;
   created_at: CreatedAt;
   updated_at: UpdatedAt;
 }
@@ -383,37 +420,6 @@ export interface CaseAttachmentsTable {
   uploaded_by: string | null;
   uploaded_by_api_key: string | null;
   created_at: CreatedAt;
-export interface ServiceQuestionsTable {
-  id: Generated<string>;
-  service_id: string;
-  position: number;
-  code: string;
-  label: string;
-  label_cy: string | null;
-  hint: string | null;
-  hint_cy: string | null;
-  kind: 'text' | 'long_text' | 'number' | 'date' | 'yes_no' | 'choice' | 'location' | 'file';
-  required: Generated<boolean>;
-  options: ColumnType<unknown, string | undefined, string>;
-  max_length: number | null;
-  // numeric comes back from pg as a string.
-  min: ColumnType<string | null, number | null | undefined, number | null>;
-  max: ColumnType<string | null, number | null | undefined, number | null>;
-  created_at: CreatedAt;
-  updated_at: UpdatedAt;
-}
-
-export interface ServiceRoutingRulesTable {
-  id: Generated<string>;
-  service_id: string;
-  position: number;
-  ward: string | null;
-  question_code: string | null;
-  answer_value: string | null;
-  team_id: string | null;
-  priority: ServicePriorityColumn | null;
-  created_at: CreatedAt;
-  updated_at: UpdatedAt;
 }
 
 export interface Database {
@@ -441,12 +447,12 @@ export interface Database {
   contacts: ContactsTable;
   api_keys: ApiKeysTable;
   api_idempotency_keys: ApiIdempotencyKeysTable;
-  cases: CasesTable;
-  case_events: CaseEventsTable;
-  case_attachments: CaseAttachmentsTable;
   services: ServicesTable;
   service_questions: ServiceQuestionsTable;
   service_routing_rules: ServiceRoutingRulesTable;
+  cases: CasesTable;
+  case_events: CaseEventsTable;
+  case_attachments: CaseAttachmentsTable;
 }
 
 export type OrganisationRow = Selectable<OrganisationsTable>;
