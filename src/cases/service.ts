@@ -5,10 +5,11 @@
 // notifications it causes.
 import type { Db, Tx } from '../db/database.ts';
 import { placeOf } from '../gazetteer/service.ts';
-import type { Actor, ApiKeyActor, StaffActor } from '../platform/actor.ts';
+import type { Actor, StaffActor } from '../platform/actor.ts';
 import { changesBetween, recordAudit } from '../platform/audit/audit.ts';
 import { Conflict, Invalid, NotAllowed, NotFound, type FieldError } from '../platform/errors.ts';
 import { isUuid } from '../platform/ids.ts';
+import type { ScheduledJob } from '../platform/jobs.ts';
 import { queueNotification } from '../platform/notifications/outbox.ts';
 import type { CalendarService } from '../services/calendarService.ts';
 import { checkAnswers } from '../services/answers.ts';
@@ -60,9 +61,7 @@ export interface Dependencies {
   now?: () => Date;
 }
 
-type ActorLike = Actor;
-
-function eventActor(actor: ActorLike): repo.NewEvent['actor'] {
+function eventActor(actor: Actor): repo.NewEvent['actor'] {
   switch (actor.kind) {
     case 'staff':
       return { type: 'staff', id: actor.id, label: actor.name };
@@ -642,4 +641,8 @@ export function createCasesService(db: Db, dependencies: Dependencies) {
 }
 
 export type CasesService = ReturnType<typeof createCasesService>;
-export type { ApiKeyActor };
+
+/** The escalation job: every ten minutes, overdue open cases go to their team leaders once. */
+export function casesJobs(cases: Pick<CasesService, 'escalateOverdue'>): ScheduledJob[] {
+  return [{ name: 'cases.escalate-overdue', cron: '*/10 * * * *', run: () => cases.escalateOverdue() }];
+}

@@ -358,6 +358,11 @@ export function createCustomersService(db: Db) {
     },
 
     /** What contact logging needs to know of a customer, if `actor` may see them. */
+    /** Where OneDoor tells the customer about their cases (no actor: the resident's own requests). */
+    async notificationAddress(id: string) {
+      return await repo.notificationAddress(db, id);
+    },
+
     async findForContact(actor: Actor, id: string) {
       const placement = await placementOf(id);
       if (!placement || placement.mergedInto || !customerPolicy.can(actor, 'referTo', placement)) return undefined;
