@@ -219,11 +219,11 @@ describe('the service catalogue', () => {
       ip: null,
     });
     const { items } = await services.listForApi(key(councilId, ['services:read']));
-    const potholes = items.find((item) => item.code === 'potholes');
-    assert.ok(potholes);
-    assert.deepEqual(potholes.team, { code: 'highways', name: 'Highways' });
+    const listed = items.find((item) => item.code === 'potholes');
+    assert.ok(listed);
+    assert.deepEqual(listed.team, { code: 'highways', name: 'Highways' });
     assert.deepEqual(
-      potholes.questions.map((question) => question.code),
+      listed.questions.map((question) => question.code),
       ['where', 'dangerous'],
     );
     assert.equal((await services.listForApi(key(otherCouncilId, ['services:read']))).items.length, 0);
