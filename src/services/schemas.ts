@@ -21,14 +21,14 @@ export const OPTION_VALUE_PATTERN = /^[a-z0-9][a-z0-9_-]{0,59}$/;
 /** Longest answers by default: a line of text, and a paragraph or several. */
 export const DEFAULT_MAX_LENGTH: Readonly<Record<'text' | 'long_text', number>> = { text: 500, long_text: 5000 };
 
-export interface ChoiceOption {
+export type ChoiceOption = {
   value: string;
   label: string;
   labelCy: string | null;
-}
+};
 
 /** One question of a service's form. */
-export interface Question {
+export type Question = {
   id: string;
   position: number;
   code: string;
@@ -42,7 +42,7 @@ export interface Question {
   maxLength: number | null;
   min: number | null;
   max: number | null;
-}
+};
 
 /** What checking answers needs of a question. */
 export type QuestionRules = Pick<Question, 'code' | 'kind' | 'required' | 'options' | 'maxLength' | 'min' | 'max'>;
