@@ -288,6 +288,27 @@ export interface ApiIdempotencyKeysTable {
   expires_at: ColumnType<Date, Date | string | undefined, Date | string>;
 }
 
+export interface BankHolidaysTable {
+  date: string;
+  division: ColumnType<
+    'england-and-wales' | 'scotland' | 'northern-ireland',
+    'england-and-wales' | 'scotland' | 'northern-ireland' | undefined,
+    never
+  >;
+  title: string;
+  created_at: CreatedAt;
+  updated_at: UpdatedAt;
+}
+
+export interface OrganisationClosuresTable {
+  id: Generated<string>;
+  organisation_id: string;
+  date: string;
+  reason: string;
+  created_by: string | null;
+  created_at: CreatedAt;
+}
+
 export interface Database {
   organisations: OrganisationsTable;
   teams: TeamsTable;
@@ -313,6 +334,8 @@ export interface Database {
   contacts: ContactsTable;
   api_keys: ApiKeysTable;
   api_idempotency_keys: ApiIdempotencyKeysTable;
+  bank_holidays: BankHolidaysTable;
+  organisation_closures: OrganisationClosuresTable;
 }
 
 export type OrganisationRow = Selectable<OrganisationsTable>;
