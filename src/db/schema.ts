@@ -422,6 +422,27 @@ export interface CaseAttachmentsTable {
   created_at: CreatedAt;
 }
 
+export interface BankHolidaysTable {
+  date: string;
+  division: ColumnType<
+    'england-and-wales' | 'scotland' | 'northern-ireland',
+    'england-and-wales' | 'scotland' | 'northern-ireland' | undefined,
+    never
+  >;
+  title: string;
+  created_at: CreatedAt;
+  updated_at: UpdatedAt;
+}
+
+export interface OrganisationClosuresTable {
+  id: Generated<string>;
+  organisation_id: string;
+  date: string;
+  reason: string;
+  created_by: string | null;
+  created_at: CreatedAt;
+}
+
 export interface Database {
   organisations: OrganisationsTable;
   teams: TeamsTable;
@@ -453,6 +474,8 @@ export interface Database {
   cases: CasesTable;
   case_events: CaseEventsTable;
   case_attachments: CaseAttachmentsTable;
+  bank_holidays: BankHolidaysTable;
+  organisation_closures: OrganisationClosuresTable;
 }
 
 export type OrganisationRow = Selectable<OrganisationsTable>;

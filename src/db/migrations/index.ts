@@ -6,6 +6,7 @@ import * as customers from './0002_customers.ts';
 import * as api from './0003_api.ts';
 import * as services from './0004_services.ts';
 import * as cases from './0008_cases.ts';
+import * as calendar from './0006_calendar.ts';
 
 export const migrations: Record<string, Migration> = {
   '0001_platform': platform,
@@ -13,4 +14,5 @@ export const migrations: Record<string, Migration> = {
   '0003_api': api,
   '0004_services': services,
   '0008_cases': cases,
+  '0006_calendar': calendar,
 };
