@@ -99,7 +99,6 @@ const enqueuer = new PgBoss({
   schema: SCHEMA,
   db: { executeSql: () => Promise.reject(new Error('enqueue runs on the caller’s connection')) },
 });
-let jobsInstalled = false;
 
 /**
  * Puts a job on queue `name` through `db`: pass the transaction of the change that calls for it,
@@ -111,13 +110,10 @@ let jobsInstalled = false;
  * must happen regardless is found again by its own sweep (see notifications' delivery).
  */
 export async function enqueue(db: Queryable, name: string, data: object, options: { id?: string } = {}): Promise<string | null> {
-  if (!jobsInstalled) {
-    // Before pg-boss's first start on this database its tables do not exist, and an insert into
-    // them would abort the caller's transaction. Once there, they stay.
-    const { rows } = await sql<{ present: boolean }>`select to_regclass(${`${SCHEMA}.queue`}) is not null as present`.execute(db);
-    if (!rows[0]?.present) return null;
-    jobsInstalled = true;
-  }
+  // Before pg-boss's first start on a database its tables do not exist, and an insert into them
+  // would abort the caller's transaction. (Asked each time: one process may serve several databases, as tests do.)
+  const { rows } = await sql<{ present: boolean }>`select to_regclass(${`${SCHEMA}.queue`}) is not null as present`.execute(db);
+  if (!rows[0]?.present) return null;
   const onCallersConnection = {
     async executeSql(text: string, values: unknown[]) {
       const result = await db.executeQuery(CompiledQuery.raw(text, values));
