@@ -56,4 +56,62 @@ describe('configuration', () => {
       'admin@council.gov.uk',
     );
   });
+
+  describe('notifications', () => {
+    const KEY = 'onedoor_live-26785a09-ab16-4eb0-8407-a37497a57506-3d844edf-8d35-48ac-975b-e847b4f122b0';
+    const TEMPLATE = 'f33517ff-2a88-4f6e-b855-c550268ce08a';
+
+    it('keeps messages in the outbox unless told otherwise', () => {
+      assert.deepEqual(loadConfig({}).notifications, { sender: 'outbox' });
+    });
+
+    it('sends through GOV.UK Notify with a key and one template per channel', () => {
+      const config = loadConfig({
+        NOTIFICATIONS_SENDER: 'notify',
+        NOTIFY_API_KEY: KEY,
+        NOTIFY_TEMPLATE_EMAIL: TEMPLATE,
+        NOTIFY_TEMPLATE_SMS: TEMPLATE,
+        NOTIFY_TEMPLATE_LETTER: TEMPLATE,
+      });
+      assert.deepEqual(config.notifications, {
+        sender: 'notify',
+        apiKey: KEY,
+        templates: { email: TEMPLATE, sms: TEMPLATE, letter: TEMPLATE },
+      });
+    });
+
+    it('says what Notify lacks, and never repeats the key', () => {
+      const problems = problemsOf({
+        NOTIFICATIONS_SENDER: 'notify',
+        NOTIFY_API_KEY: 'secret-but-wrong',
+        NOTIFY_TEMPLATE_EMAIL: 'welcome',
+      });
+      assert.deepEqual(problems, [
+        'NOTIFY_API_KEY is not a GOV.UK Notify API key (it should end with two UUIDs)',
+        'NOTIFY_TEMPLATE_EMAIL must be a GOV.UK Notify template ID (a UUID; it is "welcome")',
+        'NOTIFY_TEMPLATE_SMS must be set when NOTIFICATIONS_SENDER is notify',
+        'NOTIFY_TEMPLATE_LETTER must be set when NOTIFICATIONS_SENDER is notify',
+      ]);
+      assert.ok(!problems.join('\n').includes('secret-but-wrong'));
+    });
+
+    it('sends email over SMTP from an address, and never repeats a URL that may hold a password', () => {
+      assert.deepEqual(
+        loadConfig({ NOTIFICATIONS_SENDER: 'smtp', SMTP_URL: 'smtp://relay.council.example:25', SMTP_FROM: 'Council <noreply@council.example>' })
+          .notifications,
+        { sender: 'smtp', url: 'smtp://relay.council.example:25', from: 'Council <noreply@council.example>' },
+      );
+      const problems = problemsOf({ NOTIFICATIONS_SENDER: 'smtp', SMTP_URL: 'http://user:hunter2@relay', SMTP_FROM: 'nobody' });
+      assert.deepEqual(problems, [
+        'SMTP_URL is not a valid smtp:// or smtps:// URL',
+        'SMTP_FROM is not an email address (it is "nobody")',
+      ]);
+    });
+
+    it('refuses a sender it does not know', () => {
+      assert.deepEqual(problemsOf({ NOTIFICATIONS_SENDER: 'pigeon' }), [
+        'NOTIFICATIONS_SENDER must be outbox, notify or smtp (it is "pigeon")',
+      ]);
+    });
+  });
 });

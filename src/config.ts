@@ -25,7 +25,14 @@ export interface Config {
   /** Whether this node runs background jobs (every node does unless told otherwise). */
   runJobs: boolean;
   production: boolean;
+  /** How notifications leave OneDoor (the secrets here are never logged). */
+  notifications: NotificationSettings;
 }
+
+export type NotificationSettings =
+  | { sender: 'outbox' }
+  | { sender: 'notify'; apiKey: string; templates: { email: string; sms: string; letter: string } }
+  | { sender: 'smtp'; url: string; from: string };
 
 export class ConfigError extends Error {
   constructor(readonly problems: string[]) {
@@ -106,6 +113,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     }
   }
 
+  const notifications = notificationSettings(read, problems);
+
   const config: Config = {
     port,
     host,
@@ -125,10 +134,56 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     },
     runJobs: flag('ONEDOOR_JOBS', true),
     production: read('NODE_ENV') === 'production',
+    notifications,
   };
 
   if (problems.length > 0) throw new ConfigError(problems);
   return Object.freeze(config);
+}
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** NOTIFICATIONS_SENDER and what the chosen sender needs. Secret values never appear in a problem. */
+function notificationSettings(read: (name: string) => string | undefined, problems: string[]): NotificationSettings {
+  const sender = read('NOTIFICATIONS_SENDER') ?? 'outbox';
+  if (sender === 'notify') {
+    const apiKey = read('NOTIFY_API_KEY');
+    // A Notify key is its name, then the service id and the secret, both UUIDs.
+    if (apiKey === undefined) problems.push('NOTIFY_API_KEY must be set when NOTIFICATIONS_SENDER is notify');
+    else if (!UUID.test(apiKey.slice(-73, -37)) || !UUID.test(apiKey.slice(-36)))
+      problems.push('NOTIFY_API_KEY is not a GOV.UK Notify API key (it should end with two UUIDs)');
+    const template = (name: string): string => {
+      const value = read(name);
+      if (value === undefined) problems.push(`${name} must be set when NOTIFICATIONS_SENDER is notify`);
+      else if (!UUID.test(value)) problems.push(`${name} must be a GOV.UK Notify template ID (a UUID; it is "${value}")`);
+      return value ?? '';
+    };
+    const templates = {
+      email: template('NOTIFY_TEMPLATE_EMAIL'),
+      sms: template('NOTIFY_TEMPLATE_SMS'),
+      letter: template('NOTIFY_TEMPLATE_LETTER'),
+    };
+    return { sender, apiKey: apiKey ?? '', templates };
+  }
+  if (sender === 'smtp') {
+    const url = read('SMTP_URL');
+    let urlOk = false;
+    try {
+      urlOk = url !== undefined && ['smtp:', 'smtps:'].includes(new URL(url).protocol);
+    } catch {
+      urlOk = false;
+    }
+    // The URL may hold a password: it is not repeated in the message.
+    if (url === undefined) problems.push('SMTP_URL must be set when NOTIFICATIONS_SENDER is smtp');
+    else if (!urlOk) problems.push('SMTP_URL is not a valid smtp:// or smtps:// URL');
+    const from = read('SMTP_FROM');
+    const address = from?.match(/<([^<>]+)>\s*$/)?.[1] ?? from;
+    if (from === undefined) problems.push('SMTP_FROM must be set when NOTIFICATIONS_SENDER is smtp');
+    else if (!EMAIL.test(address ?? '')) problems.push(`SMTP_FROM is not an email address (it is "${from}")`);
+    return { sender, url: url ?? '', from: from ?? '' };
+  }
+  if (sender !== 'outbox') problems.push(`NOTIFICATIONS_SENDER must be outbox, notify or smtp (it is "${sender}")`);
+  return { sender: 'outbox' };
 }
 
 function isPostgresUrl(value: string): boolean {

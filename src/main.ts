@@ -11,6 +11,8 @@ import { ensureAssetsBuilt } from './platform/assets.ts';
 import { StartupError } from './platform/errors.ts';
 import { housekeepingJobs, preparePartitions } from './platform/housekeeping.ts';
 import { startJobs, type Jobs } from './platform/jobs.ts';
+import { notificationJobs } from './platform/notifications/delivery.ts';
+import { senderFor } from './platform/notifications/senders.ts';
 import { buildServer } from './server.ts';
 import { createServices } from './services.ts';
 
@@ -54,7 +56,15 @@ export async function start(config: Config, output: StartOutput): Promise<Runnin
 
     const services = await createServices(database.db, config);
     app = await buildServer(config, services, manifest);
-    if (config.runJobs) jobs = await startJobs(database.url, housekeepingJobs(database.db), app.log);
+    if (config.runJobs) {
+      const notifications = notificationJobs(database.db, senderFor(config.notifications));
+      jobs = await startJobs(
+        database.url,
+        [...housekeepingJobs(database.db), ...notifications.scheduled],
+        app.log,
+        notifications.workers,
+      );
+    }
     await listen(app, config);
     const url = `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${config.port}`;
     database.announce(url);

@@ -28,6 +28,7 @@ import { setUpWebSecurity } from './platform/http/security.ts';
 import { setUpSessions } from './platform/http/sessions.ts';
 import { setUpStaticAssets } from './platform/http/staticAssets.ts';
 import { setUpViews } from './platform/http/views.ts';
+import { notificationsStaffRoutes } from './platform/notifications/staff.routes.ts';
 import { portalRoutes } from './portal/portal.routes.ts';
 import type { Services } from './services.ts';
 import { staffNavigation } from './staff/navigation.ts';
@@ -77,6 +78,7 @@ export async function buildServer(config: Config, services: Services, manifest: 
       organisations: services.organisations,
     });
     await pages.register(contactsStaffRoutes, { contacts: services.contacts });
+    await pages.register(notificationsStaffRoutes, { notifications: services.notifications });
     await pages.register(apiKeysStaffRoutes, {
       apiKeys: services.apiKeys,
       administeredOrganisations: services.organisations.administeredOrganisations,

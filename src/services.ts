@@ -12,6 +12,7 @@ import { createOrganisationsService } from './organisations/service.ts';
 import { createApiKeysService } from './platform/apiKeys/service.ts';
 import { createAuditService } from './platform/audit/service.ts';
 import { createAuthService } from './platform/auth/service.ts';
+import { createNotificationsService } from './platform/notifications/service.ts';
 import { countHit } from './platform/rateLimits.ts';
 import { ensureSecret } from './platform/secrets.ts';
 import { PostgresSessionStore } from './platform/sessions.ts';
@@ -45,6 +46,7 @@ export async function createServices(db: Db, config: Config) {
     customers,
     contacts: createContactsService(db, { findCustomer: (actor, id) => customers.findForContact(actor, id) }),
     apiKeys: createApiKeysService(db),
+    notifications: createNotificationsService(db),
     sessions: {
       secret: sessionSecret,
       store: new PostgresSessionStore(db, {

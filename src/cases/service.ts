@@ -11,6 +11,7 @@ import { Conflict, Invalid, NotAllowed, NotFound, type FieldError } from '../pla
 import { isUuid } from '../platform/ids.ts';
 import type { ScheduledJob } from '../platform/jobs.ts';
 import { queueNotification } from '../platform/notifications/outbox.ts';
+import type { NotificationEvent } from '../platform/notifications/templates.ts';
 import type { CalendarService } from '../services/calendarService.ts';
 import { checkAnswers } from '../services/answers.ts';
 import { routeCase } from '../services/routing.ts';
@@ -105,8 +106,8 @@ export function createCasesService(db: Db, dependencies: Dependencies) {
   /** Tells the case's customer (if there is one who can be reached) about `event`, in `trx`. */
   async function tellCustomer(
     trx: Tx,
-    target: { councilId: string; customerId: string | null; reference: string; trackingToken: string; recordId: string },
-    event: string,
+    target: { councilId: string; customerId: string | null; reference: string; trackingToken: string; recordId: string; occurrence?: string },
+    event: NotificationEvent,
     personalisation: Record<string, string>,
   ) {
     if (!target.customerId) return;
@@ -126,6 +127,7 @@ export function createCasesService(db: Db, dependencies: Dependencies) {
       },
       recordType: 'case',
       recordId: target.recordId,
+      ...(target.occurrence ? { occurrence: target.occurrence } : {}),
     });
   }
 
@@ -258,7 +260,7 @@ export function createCasesService(db: Db, dependencies: Dependencies) {
         });
         await tellCustomer(
           trx,
-          { councilId, customerId: value.customerId, reference: value.reference, trackingToken: value.trackingToken, recordId: id },
+          { councilId, customerId: value.customerId, reference: value.reference, trackingToken: value.trackingToken, recordId: value.reference },
           'case.received',
           { serviceName: service.name, dueDate: dueAt.toISOString().slice(0, 10) },
         );
@@ -369,7 +371,7 @@ export function createCasesService(db: Db, dependencies: Dependencies) {
             })),
           ];
           for (const target of targets)
-            await tellCustomer(trx, { ...target, recordId: `${target.reference}/${updateId}` }, event, {
+            await tellCustomer(trx, { ...target, recordId: target.reference, occurrence: updateId }, event, {
               serviceName: record.service.name,
               updateText: text,
             });
@@ -590,7 +592,7 @@ export function createCasesService(db: Db, dependencies: Dependencies) {
                 caseUrl: new URL(`/staff/cases/${item.reference}`, dependencies.publicUrl).toString(),
               },
               recordType: 'case',
-              recordId: item.id,
+              recordId: item.reference,
             });
         }
         return overdue.length;

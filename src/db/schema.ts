@@ -443,6 +443,31 @@ export interface OrganisationClosuresTable {
   created_at: CreatedAt;
 }
 
+export interface NotificationsTable {
+  id: Generated<string>;
+  council_id: string;
+  event: string;
+  channel: 'email' | 'sms' | 'letter';
+  recipient: string;
+  language: 'en' | 'cy';
+  template: string;
+  personalisation: ColumnType<Record<string, string>, string, string>;
+  subject: string | null;
+  body: string;
+  record_type: string | null;
+  record_id: string | null;
+  dedupe_key: string;
+  status: Generated<'queued' | 'sending' | 'sent' | 'failed' | 'cancelled'>;
+  attempts: Generated<number>;
+  last_error: string | null;
+  provider: string | null;
+  provider_reference: string | null;
+  queued_at: Generated<Date>;
+  sent_at: Timestamp | null;
+  created_at: CreatedAt;
+  updated_at: UpdatedAt;
+}
+
 export interface Database {
   organisations: OrganisationsTable;
   teams: TeamsTable;
@@ -476,6 +501,7 @@ export interface Database {
   case_attachments: CaseAttachmentsTable;
   bank_holidays: BankHolidaysTable;
   organisation_closures: OrganisationClosuresTable;
+  notifications: NotificationsTable;
 }
 
 export type OrganisationRow = Selectable<OrganisationsTable>;

@@ -31,6 +31,7 @@ describe('the staff desktop navigation', () => {
       'organisations',
       'security',
       'audit',
+      'outbox',
       'apiKeys',
     ]);
   });
@@ -40,7 +41,7 @@ describe('the staff desktop navigation', () => {
   });
 
   it('shows an advisor the home page, customers and contact logging', () => {
-    assert.deepEqual(keysFor(aStaffMember(['advisor'])), ['home', 'customers', 'contacts']);
+    assert.deepEqual(keysFor(aStaffMember(['advisor'])), ['home', 'customers', 'contacts', 'outbox']);
   });
 
   it('keeps customer records from those with no need to see them', () => {
@@ -60,6 +61,23 @@ describe('the staff desktop navigation', () => {
     }
   });
 
+  it('opens the outbox to the council’s people who deal with residents and its administrators, not to partners', () => {
+    for (const role of ['advisor', 'officer', 'team_leader', 'complaints_officer', 'admin'] as Role[]) {
+      assert.ok(keysFor(aStaffMember([role])).includes('outbox'), role);
+    }
+    for (const role of ['performance_analyst', 'dpo'] as Role[]) {
+      assert.ok(!keysFor(aStaffMember([role])).includes('outbox'), role);
+    }
+    assert.ok(!keysFor(aStaffMember(['partner_worker'], 'partner')).includes('outbox'));
+    assert.ok(!keysFor(aStaffMember(['admin'], 'partner')).includes('outbox'));
+  });
+
+  it('names a section by its capability’s own messages where it has them', () => {
+    const t = (key: string) => `text of ${key}`;
+    const outbox = staffNavigation(aStaffMember(['advisor']), '/staff/outbox', t).find((item) => item.href === '/staff/outbox');
+    assert.deepEqual(outbox, { text: 'text of notifications.navigation.label', href: '/staff/outbox', active: true });
+  });
+
   it('keeps the council-wide security settings from a partner agency’s administrator', () => {
     assert.deepEqual(keysFor(aStaffMember(['admin'], 'partner')), [
       'home',
@@ -72,7 +90,7 @@ describe('the staff desktop navigation', () => {
   });
 
   it('joins the sections of every role a person holds', () => {
-    assert.deepEqual(keysFor(aStaffMember(['advisor', 'dpo'])), ['home', 'customers', 'contacts', 'audit']);
+    assert.deepEqual(keysFor(aStaffMember(['advisor', 'dpo'])), ['home', 'customers', 'contacts', 'audit', 'outbox']);
   });
 
   it('marks the section of the current page, and home only on the home page itself', () => {

@@ -3,6 +3,7 @@ import { LOGGING_ROLES } from '../contacts/policy.ts';
 import { customerSearchPolicy } from '../customers/policy.ts';
 import type { Role, StaffActor } from '../platform/actor.ts';
 import type { Translate } from '../platform/i18n.ts';
+import { OUTBOX_ROLES, outboxPolicy } from '../platform/notifications/policy.ts';
 
 interface Section {
   key: string;
@@ -12,6 +13,8 @@ interface Section {
   councilOnly?: boolean;
   /** A finer rule, when roles alone do not say (the capability's own policy). */
   opens?: (actor: StaffActor) => boolean;
+  /** The i18n keys of its name and description, where they live with the capability rather than under staff. */
+  messages?: { label: string; description: string };
 }
 
 export const SECTIONS: Section[] = [
@@ -28,8 +31,19 @@ export const SECTIONS: Section[] = [
   { key: 'organisations', href: '/staff/admin/organisations', roles: ['admin'] },
   { key: 'security', href: '/staff/admin/security', roles: ['admin'], councilOnly: true },
   { key: 'audit', href: '/staff/audit', roles: ['admin', 'dpo'] },
+  {
+    key: 'outbox',
+    href: '/staff/outbox',
+    roles: OUTBOX_ROLES,
+    opens: (actor) => outboxPolicy.can(actor, 'read', { councilId: actor.councilId }),
+    messages: { label: 'notifications.navigation.label', description: 'notifications.navigation.description' },
+  },
   { key: 'apiKeys', href: '/staff/admin/api-keys', roles: ['admin'] },
 ];
+
+export const sectionLabel = (section: Section): string => section.messages?.label ?? `staff.sections.${section.key}`;
+export const sectionDescription = (section: Section): string =>
+  section.messages?.description ?? `staff.sectionDescriptions.${section.key}`;
 
 export function sectionsFor(actor: StaffActor): Section[] {
   return SECTIONS.filter(
@@ -42,7 +56,7 @@ export function sectionsFor(actor: StaffActor): Section[] {
 
 export function staffNavigation(actor: StaffActor, currentPath: string, t: Translate) {
   return sectionsFor(actor).map((section) => ({
-    text: t(`staff.sections.${section.key}`),
+    text: t(sectionLabel(section)),
     href: section.href,
     active: section.href === '/staff' ? currentPath === '/staff' : currentPath.startsWith(section.href),
   }));

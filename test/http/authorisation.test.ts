@@ -22,6 +22,7 @@ const ADMIN_PAGES = [
 const WORK_PAGES: Record<string, Role[]> = {
   '/staff/customers': ['advisor', 'officer', 'team_leader', 'complaints_officer', 'dpo'],
   '/staff/contacts/new': ['advisor', 'officer', 'team_leader', 'complaints_officer', 'partner_worker'],
+  '/staff/outbox': ['advisor', 'officer', 'team_leader', 'complaints_officer', 'admin'],
 };
 const workPagesOf = (role: Role): string[] => Object.keys(WORK_PAGES).filter((path) => WORK_PAGES[path]!.includes(role));
 

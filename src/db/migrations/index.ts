@@ -5,6 +5,7 @@ import * as platform from './0001_platform.ts';
 import * as customers from './0002_customers.ts';
 import * as api from './0003_api.ts';
 import * as services from './0004_services.ts';
+import * as notifications from './0007_notifications.ts';
 import * as cases from './0008_cases.ts';
 import * as calendar from './0006_calendar.ts';
 
@@ -13,6 +14,7 @@ export const migrations: Record<string, Migration> = {
   '0002_customers': customers,
   '0003_api': api,
   '0004_services': services,
-  '0008_cases': cases,
   '0006_calendar': calendar,
+  '0007_notifications': notifications,
+  '0008_cases': cases,
 };

@@ -1,0 +1,97 @@
+// The words of every notification, per event and channel, in English and Welsh. They live in the
+// locale files under notifications.templates.<event>.<channel>.{subject,body}, so translators see
+// them beside every other string; `{name}` placeholders are filled from the personalisation.
+import { LANGUAGES, loadMessages, lookUp, type Language } from '../i18n.ts';
+
+export const CHANNELS = ['email', 'sms', 'letter'] as const;
+export type Channel = (typeof CHANNELS)[number];
+
+const RESIDENT_CHANNELS: Channel[] = ['email', 'sms', 'letter'];
+
+/**
+ * Each event, the channels it can be sent by, and the personalisation its templates need. Cases
+ * (and later complaints and appointments) pick the event; the templates say the rest.
+ */
+export const NOTIFICATION_EVENTS = {
+  'case.received': { channels: RESIDENT_CHANNELS, keys: ['name', 'reference', 'serviceName', 'dueDate', 'trackingUrl'] },
+  /** A public update: the resident sees its text. */
+  'case.updated': { channels: RESIDENT_CHANNELS, keys: ['name', 'reference', 'serviceName', 'updateText', 'trackingUrl'] },
+  'case.resolved': { channels: RESIDENT_CHANNELS, keys: ['name', 'reference', 'serviceName', 'updateText', 'trackingUrl'] },
+  /** Asks how satisfied the resident is, with a link to answer. */
+  'case.closed': { channels: RESIDENT_CHANNELS, keys: ['name', 'reference', 'serviceName', 'satisfactionUrl'] },
+  'case.reopened': { channels: RESIDENT_CHANNELS, keys: ['name', 'reference', 'serviceName', 'dueDate', 'trackingUrl'] },
+  /** Internal: to a team leader, about an overdue case, by email only. */
+  'case.escalated': { channels: ['email'], keys: ['name', 'reference', 'serviceName', 'dueDate', 'caseUrl'] },
+} as const satisfies Record<string, { channels: readonly Channel[]; keys: readonly string[] }>;
+
+export type NotificationEvent = keyof typeof NOTIFICATION_EVENTS;
+export const EVENTS = Object.keys(NOTIFICATION_EVENTS) as NotificationEvent[];
+
+export type Personalisation = Record<string, string>;
+
+export interface RenderedMessage {
+  /** The template's key, e.g. `case.received.email`. */
+  template: string;
+  /** Null for a text message, which has none. */
+  subject: string | null;
+  body: string;
+}
+
+/** A template asked for a value the caller did not give, or there is no such template: a bug, not bad input. */
+export class TemplateError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'TemplateError';
+  }
+}
+
+export function isNotificationEvent(value: unknown): value is NotificationEvent {
+  return typeof value === 'string' && Object.hasOwn(NOTIFICATION_EVENTS, value);
+}
+
+export function isChannel(value: unknown): value is Channel {
+  return typeof value === 'string' && (CHANNELS as readonly string[]).includes(value);
+}
+
+let messages: ReturnType<typeof loadMessages> | undefined;
+
+/** Renders the template for `event` on `channel` in `language`, or throws a TemplateError. */
+export function renderNotification(
+  event: NotificationEvent,
+  channel: Channel,
+  language: Language,
+  personalisation: Personalisation,
+): RenderedMessage {
+  if (!isNotificationEvent(event)) throw new TemplateError(`There is no notification event "${String(event)}"`);
+  if (!(NOTIFICATION_EVENTS[event].channels as readonly Channel[]).includes(channel)) {
+    throw new TemplateError(`${event} is not sent by ${channel}`);
+  }
+  if (!(LANGUAGES as readonly string[]).includes(language)) throw new TemplateError(`No templates in "${language}"`);
+  messages ??= loadMessages();
+  const template = `${event}.${channel}`;
+  const part = (name: 'subject' | 'body'): string | null => {
+    const text = lookUp(messages![language], `notifications.templates.${template}.${name}`);
+    if (text !== undefined && typeof text !== 'string') throw new TemplateError(`${template}.${name} is not a message`);
+    return text === undefined ? null : fill(text, personalisation, `${template} (${language})`);
+  };
+  const body = part('body');
+  if (body === null) throw new TemplateError(`There is no ${language} template ${template}`);
+  const subject = part('subject');
+  if (channel !== 'sms' && subject === null) throw new TemplateError(`The ${language} template ${template} has no subject`);
+  return { template, subject: channel === 'sms' ? null : subject, body };
+}
+
+/** Replaces each `{name}` with its value; a placeholder with no value is a programming error. */
+export function fill(text: string, personalisation: Personalisation, what = 'template'): string {
+  const missing = new Set<string>();
+  const filled = text.replace(/\{(\w+)\}/g, (_whole, name: string) => {
+    const value = Object.hasOwn(personalisation, name) ? personalisation[name] : undefined;
+    if (typeof value !== 'string' || value.trim() === '') {
+      missing.add(name);
+      return '';
+    }
+    return value;
+  });
+  if (missing.size > 0) throw new TemplateError(`${what} needs personalisation ${[...missing].join(', ')}`);
+  return filled;
+}
