@@ -15,6 +15,7 @@ import { notificationJobs } from './platform/notifications/delivery.ts';
 import { senderFor } from './platform/notifications/senders.ts';
 import { buildServer } from './server.ts';
 import { createServices } from './services.ts';
+import { casesJobs } from './cases/service.ts';
 
 export interface RunningServer {
   app: FastifyInstance;
@@ -60,7 +61,7 @@ export async function start(config: Config, output: StartOutput): Promise<Runnin
       const notifications = notificationJobs(database.db, senderFor(config.notifications));
       jobs = await startJobs(
         database.url,
-        [...housekeepingJobs(database.db), ...notifications.scheduled],
+        [...housekeepingJobs(database.db), ...notifications.scheduled, ...casesJobs(services.cases)],
         app.log,
         notifications.workers,
       );

@@ -3,6 +3,7 @@ import formBody from '@fastify/formbody';
 import cookie from '@fastify/cookie';
 import Fastify, { type FastifyInstance } from 'fastify';
 import type { Config } from './config.ts';
+import { casesApiRoutes } from './cases/api.routes.ts';
 import { contactsApiRoutes } from './contacts/api.routes.ts';
 import { contactsStaffRoutes } from './contacts/staff.routes.ts';
 import { customersApiRoutes } from './customers/api.routes.ts';
@@ -93,6 +94,7 @@ export async function buildServer(config: Config, services: Services, manifest: 
       apiRoutes(apiKeyApiRoutes, { apiKeys: services.apiKeys }),
       apiRoutes(customersApiRoutes, { customers: services.customers }),
       apiRoutes(contactsApiRoutes, { contacts: services.contacts }),
+      apiRoutes(casesApiRoutes, { cases: services.cases }),
     ],
   });
 

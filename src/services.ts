@@ -2,11 +2,14 @@
 // the HTTP layer. Routes see these services, never the database.
 import { sql } from 'kysely';
 import type { Config } from './config.ts';
+import { createCasesService } from './cases/service.ts';
 import { createContactsService } from './contacts/service.ts';
 import { createCustomersService } from './customers/service.ts';
 import type { Db } from './db/database.ts';
 import { migrationsAreCurrent } from './db/migrate.ts';
 import { createGazetteerService } from './gazetteer/service.ts';
+import { createCalendarService } from './services/calendarService.ts';
+import { createServicesService } from './services/service.ts';
 import { findFirstCouncil } from './organisations/repo.ts';
 import { createOrganisationsService } from './organisations/service.ts';
 import { createApiKeysService } from './platform/apiKeys/service.ts';
@@ -36,6 +39,8 @@ export async function createServices(db: Db, config: Config) {
   }
 
   const customers = createCustomersService(db);
+  const catalogue = createServicesService(db);
+  const calendar = createCalendarService(db);
   let migrationsCurrent = false;
   return {
     config,
@@ -44,6 +49,15 @@ export async function createServices(db: Db, config: Config) {
     audit: createAuditService(db),
     gazetteer: createGazetteerService(db),
     customers,
+    catalogue,
+    calendar,
+    cases: createCasesService(db, {
+      services: catalogue,
+      calendar,
+      findCustomer: (actor, id) => customers.findForContact(actor, id),
+      notificationAddress: (id) => customers.notificationAddress(id),
+      publicUrl: config.publicUrl,
+    }),
     contacts: createContactsService(db, { findCustomer: (actor, id) => customers.findForContact(actor, id) }),
     apiKeys: createApiKeysService(db),
     notifications: createNotificationsService(db),

@@ -22,7 +22,7 @@ export async function clearExpired(
 
 /** Makes this month's and the next three months' partitions of the partitioned tables. */
 export async function preparePartitions(db: Db): Promise<void> {
-  for (const table of ['audit_events', 'contacts']) {
+  for (const table of ['audit_events', 'contacts', 'case_events']) {
     await sql`select ensure_monthly_partitions(${table}, current_date, 4)`.execute(db);
   }
 }
