@@ -64,7 +64,6 @@ export const casesApiRoutes: FastifyPluginAsyncTypebox<{ cases: CasesService }> 
       const key = apiKeyOf(request);
       const body = request.body;
       const input = { ...body, channel: body.channel ?? 'web' };
-      const nearby = body.location && !body.linkTo ? await cases.alreadyReported(key, body.serviceCode, body.location) : [];
       const created = await cases.raise(key, input);
       const viewed = await cases.view(key, created.reference);
       return reply.code(201).send({
@@ -75,7 +74,7 @@ export const casesApiRoutes: FastifyPluginAsyncTypebox<{ cases: CasesService }> 
         team: viewed.record.team.name,
         dueAt: created.dueAt.toISOString(),
         linkedTo: created.linkedTo,
-        alreadyReported: nearby.map((item) => ({
+        alreadyReported: created.alreadyReported.map((item) => ({
           reference: item.reference,
           status: item.status,
           receivedAt: item.receivedAt.toISOString(),

@@ -188,6 +188,14 @@ export function createCasesService(db: Db, dependencies: Dependencies) {
       if (problems.length > 0 || !service) throw new Invalid(problems);
 
       const receivedAt = now();
+      // Offered back to whoever raised it: the resident may prefer to follow one of these.
+      const nearby =
+        place && !primary
+          ? await repo.openCasesNear(db, service.id, place, {
+              since: new Date(receivedAt.getTime() - ALREADY_REPORTED_DAYS * 86_400_000),
+              metres: ALREADY_REPORTED_METRES,
+            })
+          : [];
       const route = primary
         ? { teamId: primary.team.id, organisationId: primary.organisation.id, priority: primary.priority }
         : routeCase(service, { ward: place?.ward ?? null, answers });
@@ -273,6 +281,7 @@ export function createCasesService(db: Db, dependencies: Dependencies) {
           teamId: route.teamId,
           dueAt,
           linkedTo: primary?.reference ?? null,
+          alreadyReported: nearby,
         };
       });
     },
