@@ -30,6 +30,8 @@ import { setUpStaticAssets } from './platform/http/staticAssets.ts';
 import { setUpViews } from './platform/http/views.ts';
 import { portalRoutes } from './portal/portal.routes.ts';
 import type { Services } from './services.ts';
+import { servicesApiRoutes } from './services/api.routes.ts';
+import { servicesStaffRoutes } from './services/staff.routes.ts';
 import { staffNavigation } from './staff/navigation.ts';
 import { staffHomeRoutes } from './staff/staff.routes.ts';
 import './platform/http/types.ts';
@@ -81,6 +83,7 @@ export async function buildServer(config: Config, services: Services, manifest: 
       apiKeys: services.apiKeys,
       administeredOrganisations: services.organisations.administeredOrganisations,
     });
+    await pages.register(servicesStaffRoutes, { services: services.services });
   });
 
   // The JSON API: API keys instead of sessions, problem JSON instead of pages.
@@ -91,6 +94,7 @@ export async function buildServer(config: Config, services: Services, manifest: 
       apiRoutes(apiKeyApiRoutes, { apiKeys: services.apiKeys }),
       apiRoutes(customersApiRoutes, { customers: services.customers }),
       apiRoutes(contactsApiRoutes, { contacts: services.contacts }),
+      apiRoutes(servicesApiRoutes, { services: services.services }),
     ],
   });
 

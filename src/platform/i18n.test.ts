@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, it } from 'node:test';
-import { SECTIONS } from '../staff/navigation.ts';
+import { SECTIONS, sectionDescription, sectionLabel } from '../staff/navigation.ts';
 import { ROLES } from './actor.ts';
 import { PROJECT_ROOT } from './assets.ts';
 import { createTranslator, loadMessages, lookUp, messageKeys } from './i18n.ts';
@@ -122,9 +122,9 @@ describe('the English and Welsh messages', () => {
   it('have a message for every key of the families templates build from a value', () => {
     const families = [
       ...ROLES.flatMap((role) => [`roles.${role}`, `roleDescriptions.${role}`]),
-      ...SECTIONS.map((section) => `staff.sections.${section.key}`),
+      ...SECTIONS.map(sectionLabel),
       // The home page describes every section but home itself.
-      ...SECTIONS.filter((section) => section.key !== 'home').map((section) => `staff.sectionDescriptions.${section.key}`),
+      ...SECTIONS.filter((section) => section.key !== 'home').map(sectionDescription),
       ...['notFound', 'notAllowed', 'invalid', 'conflict', 'formExpired', 'rateLimited', 'tooLarge', 'serverError'].flatMap(
         (page) => [`errorPages.${page}.title`, `errorPages.${page}.body`],
       ),

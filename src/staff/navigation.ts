@@ -3,6 +3,7 @@ import { LOGGING_ROLES } from '../contacts/policy.ts';
 import { customerSearchPolicy } from '../customers/policy.ts';
 import type { Role, StaffActor } from '../platform/actor.ts';
 import type { Translate } from '../platform/i18n.ts';
+import { catalogueAdministrationPolicy } from '../services/policy.ts';
 
 interface Section {
   key: string;
@@ -12,7 +13,13 @@ interface Section {
   councilOnly?: boolean;
   /** A finer rule, when roles alone do not say (the capability's own policy). */
   opens?: (actor: StaffActor) => boolean;
+  /** The i18n keys of its name and home-page description, when its capability keeps them. */
+  label?: string;
+  description?: string;
 }
+
+export const sectionLabel = (section: Section): string => section.label ?? `staff.sections.${section.key}`;
+export const sectionDescription = (section: Section): string => section.description ?? `staff.sectionDescriptions.${section.key}`;
 
 export const SECTIONS: Section[] = [
   { key: 'home', href: '/staff', roles: [] },
@@ -23,6 +30,15 @@ export const SECTIONS: Section[] = [
     opens: (actor) => customerSearchPolicy.can(actor, 'search', { councilId: actor.councilId }),
   },
   { key: 'contacts', href: '/staff/contacts/new', roles: LOGGING_ROLES },
+  {
+    key: 'services',
+    href: '/staff/admin/services',
+    roles: ['admin', 'team_leader'],
+    councilOnly: true,
+    opens: (actor) => catalogueAdministrationPolicy.can(actor, 'open', null),
+    label: 'services.navigation',
+    description: 'services.navigationDescription',
+  },
   { key: 'users', href: '/staff/admin/users', roles: ['admin'] },
   { key: 'teams', href: '/staff/admin/teams', roles: ['admin'] },
   { key: 'organisations', href: '/staff/admin/organisations', roles: ['admin'] },
@@ -42,7 +58,7 @@ export function sectionsFor(actor: StaffActor): Section[] {
 
 export function staffNavigation(actor: StaffActor, currentPath: string, t: Translate) {
   return sectionsFor(actor).map((section) => ({
-    text: t(`staff.sections.${section.key}`),
+    text: t(sectionLabel(section)),
     href: section.href,
     active: section.href === '/staff' ? currentPath === '/staff' : currentPath.startsWith(section.href),
   }));

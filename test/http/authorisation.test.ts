@@ -22,6 +22,8 @@ const ADMIN_PAGES = [
 const WORK_PAGES: Record<string, Role[]> = {
   '/staff/customers': ['advisor', 'officer', 'team_leader', 'complaints_officer', 'dpo'],
   '/staff/contacts/new': ['advisor', 'officer', 'team_leader', 'complaints_officer', 'partner_worker'],
+  // The service catalogue: run by a council's administrators, read by its team leaders.
+  '/staff/admin/services': ['admin', 'team_leader'],
 };
 const workPagesOf = (role: Role): string[] => Object.keys(WORK_PAGES).filter((path) => WORK_PAGES[path]!.includes(role));
 
