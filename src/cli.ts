@@ -12,6 +12,7 @@ import { seedDemo } from './demo/seedDemo.ts';
 import { ImportFileError, type ImportResult } from './integration/imports/csv.ts';
 import { importCustomers } from './integration/imports/customers.ts';
 import { importGazetteer } from './integration/imports/gazetteer.ts';
+import { importServices } from './integration/imports/services.ts';
 import { start } from './main.ts';
 import { findFirstCouncil, findOrganisation } from './organisations/repo.ts';
 import { createOrganisationsService } from './organisations/service.ts';
@@ -32,8 +33,8 @@ Commands:
   user create --email E --name N --role R[,R2] [--org CODE]
                                 create a staff account; the password is read from
                                 standard input (typed, hidden, when it is a terminal)
-  import <gazetteer|customers> FILE.csv [--org CODE]
-                                import the council's properties or customers from a
+  import <gazetteer|customers|services> FILE.csv [--org CODE]
+                                import the council's properties, customers or services from a
                                 CSV file with a header row; reports each rejected row
                                 by its line number (exit 1 when any row is rejected)
   api-key create --name N --scopes S1,S2 [--org CODE]
@@ -181,8 +182,8 @@ async function createUser(config: Config, args: string[]): Promise<number> {
   });
 }
 
-const IMPORTS = { gazetteer: importGazetteer, customers: importCustomers } as const;
-const IMPORT_USAGE = 'usage: onedoor import <gazetteer|customers> FILE.csv [--org CODE]';
+const IMPORTS = { gazetteer: importGazetteer, customers: importCustomers, services: importServices } as const;
+const IMPORT_USAGE = 'usage: onedoor import <gazetteer|customers|services> FILE.csv [--org CODE]';
 
 async function importFile(config: Config, args: string[]): Promise<number> {
   let values, positionals;
@@ -192,8 +193,7 @@ async function importFile(config: Config, args: string[]): Promise<number> {
     throw new UsageError(`${(error as Error).message}\n${IMPORT_USAGE}`);
   }
   const [kind, file, ...extra] = positionals;
-  if (kind === 'services') throw new UsageError(`importing services is not supported yet\n${IMPORT_USAGE}`);
-  if (kind !== 'gazetteer' && kind !== 'customers') {
+  if (kind !== 'gazetteer' && kind !== 'customers' && kind !== 'services') {
     throw new UsageError(kind === undefined ? IMPORT_USAGE : `cannot import "${kind}"\n${IMPORT_USAGE}`);
   }
   if (file === undefined || extra.length > 0) throw new UsageError(IMPORT_USAGE);

@@ -32,6 +32,8 @@ import { setUpViews } from './platform/http/views.ts';
 import { notificationsStaffRoutes } from './platform/notifications/staff.routes.ts';
 import { portalRoutes } from './portal/portal.routes.ts';
 import type { Services } from './services.ts';
+import { servicesApiRoutes } from './services/api.routes.ts';
+import { servicesStaffRoutes } from './services/staff.routes.ts';
 import { staffNavigation } from './staff/navigation.ts';
 import { staffHomeRoutes } from './staff/staff.routes.ts';
 import './platform/http/types.ts';
@@ -84,6 +86,7 @@ export async function buildServer(config: Config, services: Services, manifest: 
       apiKeys: services.apiKeys,
       administeredOrganisations: services.organisations.administeredOrganisations,
     });
+    await pages.register(servicesStaffRoutes, { services: services.services });
   });
 
   // The JSON API: API keys instead of sessions, problem JSON instead of pages.
@@ -95,6 +98,7 @@ export async function buildServer(config: Config, services: Services, manifest: 
       apiRoutes(customersApiRoutes, { customers: services.customers }),
       apiRoutes(contactsApiRoutes, { contacts: services.contacts }),
       apiRoutes(casesApiRoutes, { cases: services.cases }),
+      apiRoutes(servicesApiRoutes, { services: services.services }),
     ],
   });
 

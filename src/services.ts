@@ -19,6 +19,7 @@ import { createNotificationsService } from './platform/notifications/service.ts'
 import { countHit } from './platform/rateLimits.ts';
 import { ensureSecret } from './platform/secrets.ts';
 import { PostgresSessionStore } from './platform/sessions.ts';
+import { createServicesService } from './services/service.ts';
 
 const BRANDING_TTL_MS = 60_000;
 
@@ -49,7 +50,7 @@ export async function createServices(db: Db, config: Config) {
     audit: createAuditService(db),
     gazetteer: createGazetteerService(db),
     customers,
-    catalogue,
+    services: catalogue,
     calendar,
     cases: createCasesService(db, {
       services: catalogue,

@@ -26,6 +26,7 @@ describe('the staff desktop navigation', () => {
   it('shows a council administrator every section', () => {
     assert.deepEqual(keysFor(aStaffMember(['admin'])), [
       'home',
+      'services',
       'users',
       'teams',
       'organisations',
@@ -87,6 +88,17 @@ describe('the staff desktop navigation', () => {
       'audit',
       'apiKeys',
     ]);
+  });
+
+  it('opens the service catalogue to a council’s administrators and team leaders, not to a partner’s', () => {
+    assert.ok(keysFor(aStaffMember(['team_leader'])).includes('services'));
+    assert.ok(!keysFor(aStaffMember(['team_leader'], 'partner')).includes('services'));
+    for (const role of ['advisor', 'officer', 'dpo', 'performance_analyst'] as Role[]) {
+      assert.ok(!keysFor(aStaffMember([role])).includes('services'), role);
+    }
+    const t = (key: string) => `text of ${key}`;
+    const services = staffNavigation(aStaffMember(['admin']), '/staff/admin/services/1', t).find((item) => item.active);
+    assert.deepEqual(services, { text: 'text of services.navigation', href: '/staff/admin/services', active: true });
   });
 
   it('joins the sections of every role a person holds', () => {

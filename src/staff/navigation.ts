@@ -4,6 +4,7 @@ import { customerSearchPolicy } from '../customers/policy.ts';
 import type { Role, StaffActor } from '../platform/actor.ts';
 import type { Translate } from '../platform/i18n.ts';
 import { OUTBOX_ROLES, outboxPolicy } from '../platform/notifications/policy.ts';
+import { catalogueAdministrationPolicy } from '../services/policy.ts';
 
 interface Section {
   key: string;
@@ -17,6 +18,9 @@ interface Section {
   messages?: { label: string; description: string };
 }
 
+export const sectionLabel = (section: Section): string => section.label ?? `staff.sections.${section.key}`;
+export const sectionDescription = (section: Section): string => section.description ?? `staff.sectionDescriptions.${section.key}`;
+
 export const SECTIONS: Section[] = [
   { key: 'home', href: '/staff', roles: [] },
   {
@@ -26,6 +30,14 @@ export const SECTIONS: Section[] = [
     opens: (actor) => customerSearchPolicy.can(actor, 'search', { councilId: actor.councilId }),
   },
   { key: 'contacts', href: '/staff/contacts/new', roles: LOGGING_ROLES },
+  {
+    key: 'services',
+    href: '/staff/admin/services',
+    roles: ['admin', 'team_leader'],
+    councilOnly: true,
+    opens: (actor) => catalogueAdministrationPolicy.can(actor, 'open', null),
+    messages: { label: 'services.navigation', description: 'services.navigationDescription' },
+  },
   { key: 'users', href: '/staff/admin/users', roles: ['admin'] },
   { key: 'teams', href: '/staff/admin/teams', roles: ['admin'] },
   { key: 'organisations', href: '/staff/admin/organisations', roles: ['admin'] },

@@ -23,6 +23,8 @@ const WORK_PAGES: Record<string, Role[]> = {
   '/staff/customers': ['advisor', 'officer', 'team_leader', 'complaints_officer', 'dpo'],
   '/staff/contacts/new': ['advisor', 'officer', 'team_leader', 'complaints_officer', 'partner_worker'],
   '/staff/outbox': ['advisor', 'officer', 'team_leader', 'complaints_officer', 'admin'],
+  // The service catalogue: run by a council's administrators, read by its team leaders.
+  '/staff/admin/services': ['admin', 'team_leader'],
 };
 const workPagesOf = (role: Role): string[] => Object.keys(WORK_PAGES).filter((path) => WORK_PAGES[path]!.includes(role));
 

@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { insertOrganisation } from '../../src/organisations/repo.ts';
+import { insertOrganisation, insertTeam } from '../../src/organisations/repo.ts';
 import { freshDatabase, type TestDatabase } from '../support/database.ts';
 import { cleanUp, linesOf, newDataDir, runOneDoor } from './support.ts';
 
@@ -123,38 +123,113 @@ describe('onedoor import', () => {
     assert.deepEqual(linesOf(outcome.stdout), ['Imported 2 rows.']);
   });
 
-  it(
-    'refuses, with exit 2 and nothing imported, a wrong header, a missing file and what it cannot import yet',
-    SLOW,
-    async () => {
-      const before = await database.db.selectFrom('customers').select('id').execute();
-      const header = await runOneDoor(['import', 'customers', aFile('header.csv', ['first_name,family_name', 'Megan,Jones'])], {
-        env,
-      });
-      assert.equal(header.code, 2);
-      assert.match(
-        header.stderr,
-        /^onedoor: the header row \(line 1\) has unknown column "first_name"; missing required column given_name/,
-      );
+  it('refuses, with exit 2 and nothing imported, a wrong header and a missing file', SLOW, async () => {
+    const before = await database.db.selectFrom('customers').select('id').execute();
+    const header = await runOneDoor(['import', 'customers', aFile('header.csv', ['first_name,family_name', 'Megan,Jones'])], {
+      env,
+    });
+    assert.equal(header.code, 2);
+    assert.match(
+      header.stderr,
+      /^onedoor: the header row \(line 1\) has unknown column "first_name"; missing required column given_name/,
+    );
 
-      const missing = await runOneDoor(['import', 'gazetteer', path.join(directory, 'absent.csv')], { env });
-      assert.equal(missing.code, 2);
-      assert.match(missing.stderr, /^onedoor: cannot read .*absent\.csv: there is no such file/);
+    const missing = await runOneDoor(['import', 'gazetteer', path.join(directory, 'absent.csv')], { env });
+    assert.equal(missing.code, 2);
+    assert.match(missing.stderr, /^onedoor: cannot read .*absent\.csv: there is no such file/);
 
-      const services = await runOneDoor(['import', 'services', aFile('services.csv', ['code,name'])], { env });
-      assert.equal(services.code, 2);
-      assert.match(services.stderr, /^onedoor: importing services is not supported yet/);
+    const services = await runOneDoor(['import', 'services', aFile('services.csv', ['code,name'])], { env });
+    assert.equal(services.code, 2);
+    assert.match(services.stderr, /^onedoor: the header row \(line 1\) has missing required columns team, sla_working_days/);
 
-      const usage = await runOneDoor(['import'], { env });
-      assert.equal(usage.code, 2);
-      assert.match(usage.stderr, /usage: onedoor import <gazetteer\|customers> FILE\.csv/);
+    const usage = await runOneDoor(['import'], { env });
+    assert.equal(usage.code, 2);
+    assert.match(usage.stderr, /usage: onedoor import <gazetteer\|customers\|services> FILE\.csv/);
 
-      assert.equal((await database.db.selectFrom('customers').select('id').execute()).length, before.length);
-    },
-  );
+    assert.equal((await database.db.selectFrom('customers').select('id').execute()).length, before.length);
+  });
+
+  it('imports a service catalogue, reporting each rejected row by its line, and exits 1', SLOW, async () => {
+    const policeId = await insertOrganisation(database.db, {
+      code: 'marches-police',
+      name: 'West Marches Police',
+      kind: 'partner',
+      councilId,
+    });
+    await insertTeam(database.db, { organisationId: councilId, code: 'waste', name: 'Waste and Recycling' });
+    await insertTeam(database.db, { organisationId: policeId, code: 'neighbourhood', name: 'Neighbourhood Policing' });
+    const file = aFile('services.csv', [
+      'code,name,lgsl,description,team,public,first_contact_resolvable,sla_working_days,default_priority',
+      'fly-tipping,Report fly-tipping,587,"Rubbish dumped on land',
+      'or a road",waste,yes,no,5,high',
+      'bulky-waste,Book a bulky waste collection,528,,waste,,,10,',
+      'Bad Code,Something,,,waste,yes,no,10,',
+      'abandoned-vehicles,Report an abandoned vehicle,372,,marches-police/neighbourhood,no,no,400,soon',
+      'graffiti,Report graffiti,584,,parks,yes,no,10,',
+      'fly-tipping,Report fly-tipping again,,,waste,yes,no,5,',
+    ]);
+    const outcome = await runOneDoor(['import', 'services', file], { env });
+    assert.equal(outcome.code, 1, outcome.stderr);
+    assert.deepEqual(linesOf(outcome.stdout), [
+      'Imported 2 rows; rejected 4:',
+      "line 5: code 'Bad Code': The code must be 2 to 60 lower-case letters, numbers and hyphens, starting with a letter or number",
+      "line 6: sla_working_days '400': The target must be a whole number of working days from 1 to 365; default_priority 'soon': Choose a priority",
+      "line 7: team 'parks' is not one of the council's teams",
+      "line 8: the code 'fly-tipping' appears again (first on line 2)",
+    ]);
+    const rows = await database.db
+      .selectFrom('services')
+      .innerJoin('teams', 'teams.id', 'services.team_id')
+      .select([
+        'services.code',
+        'services.description',
+        'services.lgsl',
+        'teams.code as team',
+        'services.public',
+        'services.sla_working_days',
+        'services.default_priority',
+      ])
+      .orderBy('services.code')
+      .execute();
+    assert.deepEqual(rows, [
+      {
+        code: 'bulky-waste',
+        description: '',
+        lgsl: 528,
+        team: 'waste',
+        public: true,
+        sla_working_days: 10,
+        default_priority: 'normal',
+      },
+      {
+        code: 'fly-tipping',
+        description: 'Rubbish dumped on land, or a road',
+        lgsl: 587,
+        team: 'waste',
+        public: true,
+        sla_working_days: 5,
+        default_priority: 'high',
+      },
+    ]);
+    const again = await runOneDoor(
+      ['import', 'services', aFile('again.csv', ['code,name,team,sla_working_days', 'bulky-waste,Bulky,waste,5'])],
+      { env },
+    );
+    assert.equal(again.code, 1);
+    assert.deepEqual(linesOf(again.stdout), [
+      'Imported 0 rows; rejected 1:',
+      "line 2: a service with the code 'bulky-waste' already exists",
+    ]);
+    const audit = await database.db
+      .selectFrom('audit_events')
+      .select('details')
+      .where('action', '=', 'import.services')
+      .execute();
+    assert.ok(audit.length >= 1);
+  });
 
   it('lists the import command in the help', SLOW, async () => {
     const outcome = await runOneDoor(['--help']);
-    assert.match(outcome.stdout, /^ +import <gazetteer\|customers> FILE\.csv/m);
+    assert.match(outcome.stdout, /^ +import <gazetteer\|customers\|services> FILE\.csv/m);
   });
 });
