@@ -30,6 +30,7 @@ import { setUpStaticAssets } from './platform/http/staticAssets.ts';
 import { setUpViews } from './platform/http/views.ts';
 import { portalRoutes } from './portal/portal.routes.ts';
 import type { Services } from './services.ts';
+import { calendarStaffRoutes } from './services/calendar.staff.routes.ts';
 import { staffNavigation } from './staff/navigation.ts';
 import { staffHomeRoutes } from './staff/staff.routes.ts';
 import './platform/http/types.ts';
@@ -81,6 +82,7 @@ export async function buildServer(config: Config, services: Services, manifest: 
       apiKeys: services.apiKeys,
       administeredOrganisations: services.organisations.administeredOrganisations,
     });
+    await pages.register(calendarStaffRoutes, { calendar: services.calendar });
   });
 
   // The JSON API: API keys instead of sessions, problem JSON instead of pages.

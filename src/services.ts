@@ -15,6 +15,7 @@ import { createAuthService } from './platform/auth/service.ts';
 import { countHit } from './platform/rateLimits.ts';
 import { ensureSecret } from './platform/secrets.ts';
 import { PostgresSessionStore } from './platform/sessions.ts';
+import { createCalendarService } from './services/calendarService.ts';
 
 const BRANDING_TTL_MS = 60_000;
 
@@ -45,6 +46,7 @@ export async function createServices(db: Db, config: Config) {
     customers,
     contacts: createContactsService(db, { findCustomer: (actor, id) => customers.findForContact(actor, id) }),
     apiKeys: createApiKeysService(db),
+    calendar: createCalendarService(db),
     sessions: {
       secret: sessionSecret,
       store: new PostgresSessionStore(db, {

@@ -1,6 +1,7 @@
 // The staff desktop's primary navigation: each person sees the sections their roles open.
 import { LOGGING_ROLES } from '../contacts/policy.ts';
 import { customerSearchPolicy } from '../customers/policy.ts';
+import { closurePolicy } from '../services/calendarPolicy.ts';
 import type { Role, StaffActor } from '../platform/actor.ts';
 import type { Translate } from '../platform/i18n.ts';
 
@@ -28,6 +29,12 @@ export const SECTIONS: Section[] = [
   { key: 'organisations', href: '/staff/admin/organisations', roles: ['admin'] },
   { key: 'security', href: '/staff/admin/security', roles: ['admin'], councilOnly: true },
   { key: 'audit', href: '/staff/audit', roles: ['admin', 'dpo'] },
+  {
+    key: 'closures',
+    href: '/staff/admin/closures',
+    roles: ['admin', 'team_leader'],
+    opens: (actor) => closurePolicy.can(actor, 'read', { organisationId: actor.organisationId }),
+  },
   { key: 'apiKeys', href: '/staff/admin/api-keys', roles: ['admin'] },
 ];
 
