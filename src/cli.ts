@@ -14,6 +14,8 @@ import { importCustomers } from './integration/imports/customers.ts';
 import { importGazetteer } from './integration/imports/gazetteer.ts';
 import { importServices } from './integration/imports/services.ts';
 import { start } from './main.ts';
+import { BankHolidayFileError, readBankHolidaysFile } from './services/bankHolidays.ts';
+import { createCalendarService } from './services/calendarService.ts';
 import { findFirstCouncil, findOrganisation } from './organisations/repo.ts';
 import { createOrganisationsService } from './organisations/service.ts';
 import { ROLES, isRole, systemActor } from './platform/actor.ts';
@@ -37,6 +39,10 @@ Commands:
                                 import the council's properties, customers or services from a
                                 CSV file with a header row; reports each rejected row
                                 by its line number (exit 1 when any row is rejected)
+  import bank-holidays FILE.json
+                                update the bank holidays from GOV.UK's file
+                                (https://www.gov.uk/bank-holidays.json, whole or one
+                                division); reports what was added, changed and removed
   api-key create --name N --scopes S1,S2 [--org CODE]
                                 make a key for the JSON API and print it (once);
                                 --scopes all grants every scope
@@ -85,6 +91,7 @@ async function main(argv: string[]): Promise<number> {
       if (rest[0] !== 'create') throw new UsageError('usage: onedoor user create --email E --name N --role R [--org O]');
       return await createUser(config, rest.slice(1));
     case 'import':
+      if (rest[0] === 'bank-holidays') return await importBankHolidays(config, rest.slice(1));
       return await importFile(config, rest);
     case 'api-key':
       if (rest[0] === 'create') return await createApiKey(config, rest.slice(1));
@@ -230,6 +237,38 @@ function importSummary({ imported, rejected }: ImportResult): string {
   return rejected.length > 0
     ? `Imported ${count(imported)}; rejected ${rejected.length.toLocaleString('en-GB')}:`
     : `Imported ${count(imported)}.`;
+}
+
+const BANK_HOLIDAYS_USAGE = 'usage: onedoor import bank-holidays FILE.json';
+
+/** Checks the whole file before changing anything; then each division in one transaction with its audit record. */
+async function importBankHolidays(config: Config, args: string[]): Promise<number> {
+  const [file, ...extra] = args;
+  if (file === undefined || file.startsWith('-') || extra.length > 0) throw new UsageError(BANK_HOLIDAYS_USAGE);
+  try {
+    fs.accessSync(file, fs.constants.R_OK);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    throw new UsageError(`cannot read ${file}: ${code === 'ENOENT' ? 'there is no such file' : (code ?? 'unreadable')}`);
+  }
+  let divisions;
+  try {
+    divisions = readBankHolidaysFile(file);
+  } catch (error) {
+    if (error instanceof BankHolidayFileError) throw new UsageError(`${file} is not GOV.UK's bank holidays:\n${error.message}`);
+    throw error;
+  }
+  return await withDatabase(config, async (db) => {
+    await migrateToLatest(db);
+    const results = await createCalendarService(db).importBankHolidays(systemActor('cli'), divisions);
+    for (const result of results) {
+      console.log(
+        `${result.division} (${result.from} to ${result.to}): ${result.added} added, ${result.changed} changed, ` +
+          `${result.removed} removed, ${result.unchanged} unchanged`,
+      );
+    }
+    return 0;
+  });
 }
 
 function parseOptions<O extends Record<string, { type: 'string' }>>(args: string[], options: O) {

@@ -34,6 +34,7 @@ import { portalRoutes } from './portal/portal.routes.ts';
 import type { Services } from './services.ts';
 import { servicesApiRoutes } from './services/api.routes.ts';
 import { servicesStaffRoutes } from './services/staff.routes.ts';
+import { calendarStaffRoutes } from './services/calendar.staff.routes.ts';
 import { staffNavigation } from './staff/navigation.ts';
 import { staffHomeRoutes } from './staff/staff.routes.ts';
 import './platform/http/types.ts';
@@ -87,6 +88,7 @@ export async function buildServer(config: Config, services: Services, manifest: 
       administeredOrganisations: services.organisations.administeredOrganisations,
     });
     await pages.register(servicesStaffRoutes, { services: services.services });
+    await pages.register(calendarStaffRoutes, { calendar: services.calendar });
   });
 
   // The JSON API: API keys instead of sessions, problem JSON instead of pages.

@@ -19,7 +19,6 @@ import { createNotificationsService } from './platform/notifications/service.ts'
 import { countHit } from './platform/rateLimits.ts';
 import { ensureSecret } from './platform/secrets.ts';
 import { PostgresSessionStore } from './platform/sessions.ts';
-import { createServicesService } from './services/service.ts';
 
 const BRANDING_TTL_MS = 60_000;
 

@@ -1,6 +1,7 @@
 // The staff desktop's primary navigation: each person sees the sections their roles open.
 import { LOGGING_ROLES } from '../contacts/policy.ts';
 import { customerSearchPolicy } from '../customers/policy.ts';
+import { closurePolicy } from '../services/calendarPolicy.ts';
 import type { Role, StaffActor } from '../platform/actor.ts';
 import type { Translate } from '../platform/i18n.ts';
 import { OUTBOX_ROLES, outboxPolicy } from '../platform/notifications/policy.ts';
@@ -17,9 +18,6 @@ interface Section {
   /** The i18n keys of its name and description, where they live with the capability rather than under staff. */
   messages?: { label: string; description: string };
 }
-
-export const sectionLabel = (section: Section): string => section.label ?? `staff.sections.${section.key}`;
-export const sectionDescription = (section: Section): string => section.description ?? `staff.sectionDescriptions.${section.key}`;
 
 export const SECTIONS: Section[] = [
   { key: 'home', href: '/staff', roles: [] },
@@ -49,6 +47,12 @@ export const SECTIONS: Section[] = [
     roles: OUTBOX_ROLES,
     opens: (actor) => outboxPolicy.can(actor, 'read', { councilId: actor.councilId }),
     messages: { label: 'notifications.navigation.label', description: 'notifications.navigation.description' },
+  },
+  {
+    key: 'closures',
+    href: '/staff/admin/closures',
+    roles: ['admin', 'team_leader'],
+    opens: (actor) => closurePolicy.can(actor, 'read', { organisationId: actor.organisationId }),
   },
   { key: 'apiKeys', href: '/staff/admin/api-keys', roles: ['admin'] },
 ];

@@ -15,6 +15,7 @@ const ADMIN_PAGES = [
   '/staff/admin/security',
   '/staff/audit',
   '/staff/admin/api-keys',
+  '/staff/admin/closures',
 ];
 
 // The everyday work sections, by who does that work in a council: customers for those who serve
@@ -72,6 +73,8 @@ describe('authorisation between organisations and roles', () => {
     // trail also for data-protection officers; security settings only for a council's administrators.
     const mayOpen = (role: Role, path: string, organisationKind: 'council' | 'partner'): boolean => {
       if (path === '/staff/audit') return role === 'admin' || role === 'dpo';
+      // Team leaders plan around closure days; administrators keep them.
+      if (path === '/staff/admin/closures') return role === 'admin' || role === 'team_leader';
       if (path === '/staff/admin/security') return role === 'admin' && organisationKind === 'council';
       return role === 'admin';
     };
