@@ -97,8 +97,11 @@ describe('configuration', () => {
 
     it('sends email over SMTP from an address, and never repeats a URL that may hold a password', () => {
       assert.deepEqual(
-        loadConfig({ NOTIFICATIONS_SENDER: 'smtp', SMTP_URL: 'smtp://relay.council.example:25', SMTP_FROM: 'Council <noreply@council.example>' })
-          .notifications,
+        loadConfig({
+          NOTIFICATIONS_SENDER: 'smtp',
+          SMTP_URL: 'smtp://relay.council.example:25',
+          SMTP_FROM: 'Council <noreply@council.example>',
+        }).notifications,
         { sender: 'smtp', url: 'smtp://relay.council.example:25', from: 'Council <noreply@council.example>' },
       );
       const problems = problemsOf({ NOTIFICATIONS_SENDER: 'smtp', SMTP_URL: 'http://user:hunter2@relay', SMTP_FROM: 'nobody' });

@@ -90,8 +90,16 @@ describe('notification delivery', () => {
   before(async () => {
     database = await freshDatabase();
     db = database.db;
-    await sql`insert into organisations (id, code, name, kind) values (${COUNCIL}, 'delivery', 'Delivery Council', 'council')`.execute(db);
-    const settings = { maxAttempts: 3, retryDelaySeconds: 1, retryBackoff: false, sweepAfterSeconds: 60, pollingIntervalSeconds: 0.5 };
+    await sql`insert into organisations (id, code, name, kind) values (${COUNCIL}, 'delivery', 'Delivery Council', 'council')`.execute(
+      db,
+    );
+    const settings = {
+      maxAttempts: 3,
+      retryDelaySeconds: 1,
+      retryBackoff: false,
+      sweepAfterSeconds: 60,
+      pollingIntervalSeconds: 0.5,
+    };
     const notifications = notificationJobs(db, sender, settings);
     jobs = await startJobs(database.url, [], { error: () => undefined }, notifications.workers);
   });
@@ -104,7 +112,10 @@ describe('notification delivery', () => {
     const jobsBefore = (await sql<{ count: number }>`select count(*)::int as count from pgboss.job`.execute(db)).rows[0]!.count;
     await assert.rejects(
       db.transaction().execute(async (trx) => {
-        const queued = await queueNotification(trx, aReceivedMessage({ recordId: 'ODR-ROLL-BACK', recipient: 'rollback@example.com' }));
+        const queued = await queueNotification(
+          trx,
+          aReceivedMessage({ recordId: 'ODR-ROLL-BACK', recipient: 'rollback@example.com' }),
+        );
         assert.ok(queued?.id, 'queued inside the transaction');
         const { rows } = await sql<{ count: number }>`
           select count(*)::int as count from pgboss.job where name = ${SEND_QUEUE} and data->>'notificationId' = ${queued.id}
@@ -122,7 +133,9 @@ describe('notification delivery', () => {
 
   it('queues a message once however often it is asked, and sends it once with what was rendered', async () => {
     const first = await db.transaction().execute((trx) => queueNotification(trx, aReceivedMessage()));
-    const again = await db.transaction().execute((trx) => queueNotification(trx, aReceivedMessage({ recipient: ' SIAN@example.com ' })));
+    const again = await db
+      .transaction()
+      .execute((trx) => queueNotification(trx, aReceivedMessage({ recipient: ' SIAN@example.com ' })));
     assert.ok(first?.id);
     assert.equal(again, undefined, 'the same event, record, channel and recipient');
     const rows = await db.selectFrom('notifications').select('id').where('record_id', '=', 'ODR-7K4M-2Q9P').execute();
@@ -172,9 +185,9 @@ describe('notification delivery', () => {
   });
 
   it('retries a message the provider cannot take now, then gives up after the last attempt', async () => {
-    const queued = await db.transaction().execute((trx) =>
-      queueNotification(trx, aReceivedMessage({ recordId: 'ODR-BUSY', recipient: 'busy@example.com' })),
-    );
+    const queued = await db
+      .transaction()
+      .execute((trx) => queueNotification(trx, aReceivedMessage({ recordId: 'ODR-BUSY', recipient: 'busy@example.com' })));
     const failed = await statusBecomes(queued!.id, 'failed');
     assert.equal(failed.attempts, 3);
     assert.equal(failed.last_error, 'provider busy: 503');
@@ -188,9 +201,9 @@ describe('notification delivery', () => {
   });
 
   it('fails a message the provider refuses for good at once', async () => {
-    const queued = await db.transaction().execute((trx) =>
-      queueNotification(trx, aReceivedMessage({ recordId: 'ODR-REFUSED', recipient: 'refused@example.com' })),
-    );
+    const queued = await db
+      .transaction()
+      .execute((trx) => queueNotification(trx, aReceivedMessage({ recordId: 'ODR-REFUSED', recipient: 'refused@example.com' })));
     const failed = await statusBecomes(queued!.id, 'failed');
     assert.equal(failed.attempts, 1);
     assert.equal(failed.last_error, 'no such mailbox');
@@ -211,7 +224,11 @@ describe('notification delivery', () => {
       recordId: 'ODR-WAITING',
       dedupeKey: 'case.closed:ODR-WAITING:email:waiting@example.com',
     }))!;
-    await db.updateTable('notifications').set({ queued_at: sql<Date>`now() - interval '10 minutes'` }).where('id', '=', id).execute();
+    await db
+      .updateTable('notifications')
+      .set({ queued_at: sql<Date>`now() - interval '10 minutes'` })
+      .where('id', '=', id)
+      .execute();
     assert.equal(await sweepWaitingNotifications(db, 60), 1);
     assert.equal(await sweepWaitingNotifications(db, 60), 0, 'its job is there already');
     await statusBecomes(id, 'sent');
@@ -233,7 +250,11 @@ describe('queueing before background jobs have ever run on the database', () => 
   it('still queues the message, for the sweep to send once jobs start', async () => {
     const queued = await database.db.transaction().execute((trx) => queueNotification(trx, aReceivedMessage()));
     assert.ok(queued?.id);
-    const row = await database.db.selectFrom('notifications').select('status').where('id', '=', queued.id).executeTakeFirstOrThrow();
+    const row = await database.db
+      .selectFrom('notifications')
+      .select('status')
+      .where('id', '=', queued.id)
+      .executeTakeFirstOrThrow();
     assert.equal(row.status, 'queued');
   });
 });

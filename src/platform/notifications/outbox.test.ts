@@ -30,8 +30,14 @@ describe('recipients and the at-most-once key', () => {
   });
 
   it('tells occurrences of a repeatable event apart, and the same occurrence from itself', () => {
-    const first = dedupeKey({ event: 'case.updated', recordId: 'ODR-7K4M-2Q9P', occurrence: 'u1', channel: 'sms' }, '+447911123456');
-    const second = dedupeKey({ event: 'case.updated', recordId: 'ODR-7K4M-2Q9P', occurrence: 'u2', channel: 'sms' }, '+447911123456');
+    const first = dedupeKey(
+      { event: 'case.updated', recordId: 'ODR-7K4M-2Q9P', occurrence: 'u1', channel: 'sms' },
+      '+447911123456',
+    );
+    const second = dedupeKey(
+      { event: 'case.updated', recordId: 'ODR-7K4M-2Q9P', occurrence: 'u2', channel: 'sms' },
+      '+447911123456',
+    );
     assert.notEqual(first, second);
     assert.equal(first, 'case.updated:ODR-7K4M-2Q9P:u1:sms:+447911123456');
   });
@@ -39,6 +45,9 @@ describe('recipients and the at-most-once key', () => {
   it('counts an address the same whatever its capitals, lines or spacing', () => {
     const key = (address: string) =>
       dedupeKey({ event: 'case.closed', recordId: 'ODR-7K4M-2Q9P', channel: 'letter' }, normaliseRecipient('letter', address));
-    assert.equal(key('Siân Roberts\n1 Castle Street\nOswestry\nSY11 1AA'), key('SIÂN ROBERTS\n 1 Castle  Street\n\nOswestry\nsy11 1aa '));
+    assert.equal(
+      key('Siân Roberts\n1 Castle Street\nOswestry\nSY11 1AA'),
+      key('SIÂN ROBERTS\n 1 Castle  Street\n\nOswestry\nsy11 1aa '),
+    );
   });
 });

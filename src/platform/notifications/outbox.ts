@@ -74,7 +74,10 @@ export class RecipientError extends Error {
  * `case.received:ODR-7K4M-2Q9P:email:someone@example.com`. Postal addresses count the same
  * whatever their capitals and spacing.
  */
-export function dedupeKey(request: Pick<NotificationRequest, 'event' | 'recordId' | 'occurrence' | 'channel'>, recipient: string): string {
+export function dedupeKey(
+  request: Pick<NotificationRequest, 'event' | 'recordId' | 'occurrence' | 'channel'>,
+  recipient: string,
+): string {
   const who = request.channel === 'letter' ? recipient.toLowerCase().split('\n').join(' | ') : recipient;
   const what = [request.event, request.recordId ?? '-', ...(request.occurrence ? [request.occurrence] : [])];
   return [...what, request.channel, who].join(':');

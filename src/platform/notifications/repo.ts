@@ -5,9 +5,7 @@ import type { Db, Queryable } from '../../db/database.ts';
 import type { Language } from '../i18n.ts';
 import { isUuid } from '../ids.ts';
 import type { Channel } from './templates.ts';
-
-export const STATUSES = ['queued', 'sending', 'sent', 'failed', 'cancelled'] as const;
-export type NotificationStatus = (typeof STATUSES)[number];
+import type { NotificationStatus, OutboxFilters } from './types.ts';
 
 export interface NewNotification {
   councilId: string;
@@ -131,12 +129,6 @@ export async function waitingNotifications(db: Db, olderThanSeconds: number, lim
     .limit(limit)
     .execute();
   return rows.map((row) => row.id);
-}
-
-export interface OutboxFilters {
-  channel?: Channel;
-  status?: NotificationStatus;
-  event?: string;
 }
 
 export interface OutboxEntry {

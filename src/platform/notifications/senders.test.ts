@@ -3,7 +3,14 @@
 import assert from 'node:assert/strict';
 import net from 'node:net';
 import { after, before, describe, it } from 'node:test';
-import { PermanentDeliveryError, notifySender, outboxSender, smtpSender, type NotifyApi, type OutgoingMessage } from './senders.ts';
+import {
+  PermanentDeliveryError,
+  notifySender,
+  outboxSender,
+  smtpSender,
+  type NotifyApi,
+  type OutgoingMessage,
+} from './senders.ts';
 
 const TEMPLATES = {
   email: '11111111-1111-4111-8111-111111111111',
@@ -60,7 +67,9 @@ describe('the GOV.UK Notify sender', () => {
   it('sends a text message with its body alone', async () => {
     const { client, calls } = aNotifyClient();
     await notifySender('key', TEMPLATES, client).send({ ...email, channel: 'sms', recipient: '+447911123456', subject: null });
-    assert.deepEqual(calls, [['sendSms', TEMPLATES.sms, '+447911123456', { personalisation: { body: email.body }, reference: email.id }]]);
+    assert.deepEqual(calls, [
+      ['sendSms', TEMPLATES.sms, '+447911123456', { personalisation: { body: email.body }, reference: email.id }],
+    ]);
   });
 
   it('sends a letter with the address a line at a time', async () => {
@@ -91,15 +100,30 @@ describe('the GOV.UK Notify sender', () => {
   });
 
   it('gives up on what Notify refuses, and retries what it cannot take now', async () => {
-    const refused = notifySender('key', TEMPLATES, aNotifyClient(() => Promise.reject(notifyRefusal(400, 'Not a valid email address'))).client);
+    const refused = notifySender(
+      'key',
+      TEMPLATES,
+      aNotifyClient(() => Promise.reject(notifyRefusal(400, 'Not a valid email address'))).client,
+    );
     await assert.rejects(refused.send(email), (error: unknown) => {
       assert.ok(error instanceof PermanentDeliveryError);
       assert.equal(error.message, 'GOV.UK Notify answered 400: BadRequestError: Not a valid email address');
       return true;
     });
-    const busy = notifySender('key', TEMPLATES, aNotifyClient(() => Promise.reject(notifyRefusal(429, 'Exceeded rate limit'))).client);
-    await assert.rejects(busy.send(email), (error: unknown) => !(error instanceof PermanentDeliveryError) && /429/.test((error as Error).message));
-    const offline = notifySender('key', TEMPLATES, aNotifyClient(() => Promise.reject(new Error('getaddrinfo ENOTFOUND'))).client);
+    const busy = notifySender(
+      'key',
+      TEMPLATES,
+      aNotifyClient(() => Promise.reject(notifyRefusal(429, 'Exceeded rate limit'))).client,
+    );
+    await assert.rejects(
+      busy.send(email),
+      (error: unknown) => !(error instanceof PermanentDeliveryError) && /429/.test((error as Error).message),
+    );
+    const offline = notifySender(
+      'key',
+      TEMPLATES,
+      aNotifyClient(() => Promise.reject(new Error('getaddrinfo ENOTFOUND'))).client,
+    );
     await assert.rejects(offline.send(email), (error: unknown) => !(error instanceof PermanentDeliveryError));
   });
 });
@@ -131,12 +155,14 @@ describe('the SMTP sender', () => {
             continue;
           }
           const command = line.slice(0, 4).toUpperCase();
+          if (command === 'MAIL') mail.from = line;
+          if (command === 'RCPT' && !line.includes('@refused.example')) mail.to.push(line);
+          if (command === 'DATA') inData = true;
           if (command === 'EHLO' || command === 'HELO') socket.write('250 test.local\r\n');
-          else if (command === 'MAIL') (mail.from = line), socket.write('250 2.1.0 Ok\r\n');
-          else if (command === 'RCPT') {
-            if (line.includes('@refused.example')) socket.write('550 5.1.1 No such mailbox\r\n');
-            else mail.to.push(line), socket.write('250 2.1.5 Ok\r\n');
-          } else if (command === 'DATA') (inData = true), socket.write('354 End data with <CR><LF>.<CR><LF>\r\n');
+          else if (command === 'MAIL') socket.write('250 2.1.0 Ok\r\n');
+          else if (command === 'RCPT')
+            socket.write(line.includes('@refused.example') ? '550 5.1.1 No such mailbox\r\n' : '250 2.1.5 Ok\r\n');
+          else if (command === 'DATA') socket.write('354 End data with <CR><LF>.<CR><LF>\r\n');
           else if (command === 'QUIT') socket.end('221 2.0.0 Bye\r\n');
           else if (command === 'RSET') socket.write('250 2.0.0 Ok\r\n');
           else socket.write('502 5.5.2 Not implemented\r\n');

@@ -113,7 +113,11 @@ export interface MailTransport {
 }
 
 /** Email over SMTP, e.g. the council's own relay. Text messages and letters it cannot send. */
-export function smtpSender(url: string, from: string, transport: MailTransport = nodemailer.createTransport(url)): NotificationSender {
+export function smtpSender(
+  url: string,
+  from: string,
+  transport: MailTransport = nodemailer.createTransport(url),
+): NotificationSender {
   return {
     name: 'smtp',
     async send(message) {
@@ -123,7 +127,12 @@ export function smtpSender(url: string, from: string, transport: MailTransport =
         );
       }
       try {
-        const info = await transport.sendMail({ from, to: message.recipient, subject: message.subject ?? '', text: message.body });
+        const info = await transport.sendMail({
+          from,
+          to: message.recipient,
+          subject: message.subject ?? '',
+          text: message.body,
+        });
         return { providerReference: info.messageId ?? null };
       } catch (error) {
         // 5xx is the server's final word on this message (no such mailbox, refused); the rest may pass.

@@ -5,7 +5,8 @@ import { recordAudit } from '../audit/audit.ts';
 import { NotFound } from '../errors.ts';
 import { isUuid } from '../ids.ts';
 import { outboxPolicy } from './policy.ts';
-import { findNotification, listOutbox, type OutboxFilters, type OutboxMessage, type OutboxPage } from './repo.ts';
+import { findNotification, listOutbox, type OutboxMessage, type OutboxPage } from './repo.ts';
+import type { OutboxFilters } from './types.ts';
 
 export function createNotificationsService(db: Db) {
   /** The council whose outbox `actor` reads: their own. */

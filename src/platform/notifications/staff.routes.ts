@@ -2,10 +2,9 @@
 // by channel, status and event; and each message exactly as it was sent.
 import type { FastifyPluginAsync } from 'fastify';
 import { requireStaff, staffOf } from '../http/authentication.ts';
-import type { OutboxFilters } from './repo.ts';
-import { STATUSES } from './repo.ts';
 import type { NotificationsService } from './service.ts';
 import { CHANNELS, EVENTS } from './templates.ts';
+import { STATUSES, type OutboxFilters } from './types.ts';
 
 const view = (name: string) => `platform/notifications/views/${name}.njk`;
 

@@ -1,7 +1,15 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { LANGUAGES } from '../i18n.ts';
-import { CHANNELS, EVENTS, NOTIFICATION_EVENTS, TemplateError, fill, renderNotification, type Personalisation } from './templates.ts';
+import {
+  CHANNELS,
+  EVENTS,
+  NOTIFICATION_EVENTS,
+  TemplateError,
+  fill,
+  renderNotification,
+  type Personalisation,
+} from './templates.ts';
 
 /** A value for every key an event needs, each one recognisable in what is rendered. */
 function personalisationFor(keys: readonly string[]): Personalisation {
@@ -19,7 +27,8 @@ describe('notification templates', () => {
           const text = `${message.subject ?? ''}\n${message.body}`;
           assert.doesNotMatch(text, /\{\w+\}/, 'no placeholder is left');
           // Every value the event needs appears somewhere (a text message, kept short, greets nobody).
-          for (const key of keys.filter((key) => channel !== 'sms' || key !== 'name')) assert.ok(text.includes(`«${key}»`), `${event}.${channel} (${language}) uses {${key}}`);
+          for (const key of keys.filter((key) => channel !== 'sms' || key !== 'name'))
+            assert.ok(text.includes(`«${key}»`), `${event}.${channel} (${language}) uses {${key}}`);
           assert.ok(message.body.includes(`«reference»`), 'the reference is in the body itself');
           if (channel === 'sms') assert.equal(message.subject, null);
           else assert.ok(message.subject && message.subject.length > 0);
@@ -37,7 +46,12 @@ describe('notification templates', () => {
     );
     assert.match(letter.body, /^Dear «name»\n\n/);
     assert.doesNotMatch(letter.body, /<|>|\*\*|\(\(/, 'no markup');
-    const welsh = renderNotification('case.received', 'letter', 'cy', personalisationFor(NOTIFICATION_EVENTS['case.received'].keys));
+    const welsh = renderNotification(
+      'case.received',
+      'letter',
+      'cy',
+      personalisationFor(NOTIFICATION_EVENTS['case.received'].keys),
+    );
     assert.match(welsh.body, /^Annwyl «name»\n\n/);
   });
 
@@ -82,7 +96,10 @@ describe('notification templates', () => {
   });
 
   it('puts values in as given, once, without reading placeholders inside them', () => {
-    assert.equal(fill('Update: {updateText}', { updateText: 'We used {name} and <b>bold</b>' }), 'Update: We used {name} and <b>bold</b>');
+    assert.equal(
+      fill('Update: {updateText}', { updateText: 'We used {name} and <b>bold</b>' }),
+      'Update: We used {name} and <b>bold</b>',
+    );
   });
 
   it('knows every channel it offers', () => {
