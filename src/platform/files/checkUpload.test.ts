@@ -111,7 +111,10 @@ describe('storing an upload while checking it', () => {
   after(() => fs.rmSync(root, { recursive: true, force: true }));
 
   const filesIn = (directory: string): string[] =>
-    fs.readdirSync(directory, { recursive: true, withFileTypes: true }).filter((entry) => entry.isFile()).map((entry) => entry.name);
+    fs
+      .readdirSync(directory, { recursive: true, withFileTypes: true })
+      .filter((entry) => entry.isFile())
+      .map((entry) => entry.name);
 
   /** Content arriving in small pieces, as an upload does. */
   const trickle = (content: Buffer, size = 1000) =>

@@ -53,7 +53,9 @@ const BY_DETECTED_EXTENSION: Record<string, AllowedKind> = {
 export const ALLOWED_KINDS: readonly AllowedKind[] = [...Object.values(BY_DETECTED_EXTENSION), PLAIN_TEXT];
 
 /** `accept` for `<input type="file">`: a hint to the browser's picker only; the check is here. */
-export const ACCEPT_ATTRIBUTE = ALLOWED_KINDS.flatMap((allowed) => allowed.extensions.map((extension) => `.${extension}`)).join(',');
+export const ACCEPT_ATTRIBUTE = ALLOWED_KINDS.flatMap((allowed) => allowed.extensions.map((extension) => `.${extension}`)).join(
+  ',',
+);
 
 const KNOWN_EXTENSIONS = new Set(ALLOWED_KINDS.flatMap((allowed) => allowed.extensions));
 

@@ -43,7 +43,8 @@ describe('the directory file store', () => {
     const putting = store.put(content);
     content.write('first half, ');
     const temporary = () => filesIn(root).filter((file) => file.startsWith('tmp'));
-    const halfWritten = () => temporary().length === 1 && fs.readFileSync(path.join(root, temporary()[0]!), 'utf8') === 'first half, ';
+    const halfWritten = () =>
+      temporary().length === 1 && fs.readFileSync(path.join(root, temporary()[0]!), 'utf8') === 'first half, ';
     await until(halfWritten);
     assert.equal(filesIn(root).length, 3, 'and only there');
     content.end('second half');
@@ -66,7 +67,15 @@ describe('the directory file store', () => {
   });
 
   it('refuses keys it could not have made, so no path can escape the directory', async () => {
-    for (const key of ['../../etc/passwd', '..', '/etc/passwd', 'ab/../../x', 'ABCDEF0123456789ABCDEF0123456789', '', 'a'.repeat(33)]) {
+    for (const key of [
+      '../../etc/passwd',
+      '..',
+      '/etc/passwd',
+      'ab/../../x',
+      'ABCDEF0123456789ABCDEF0123456789',
+      '',
+      'a'.repeat(33),
+    ]) {
       await assert.rejects(store.open(key), InvalidFileKey, key);
       await assert.rejects(store.remove(key), InvalidFileKey, key);
     }
