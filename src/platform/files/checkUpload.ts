@@ -102,7 +102,9 @@ export function megabytes(bytes: number): string {
 /**
  * Streams `content` into the store, checking it on the way. Refused content stops being read as
  * soon as the refusal is certain (too large, a kind not allowed, disguised) and nothing of it is
- * kept; other failures (the client went away) are thrown, also leaving nothing.
+ * kept; other failures (the client went away) are thrown, also leaving nothing. `content` stays
+ * the caller's: after a refusal it is left part read (unpiped, not destroyed), for the caller to
+ * read away or destroy.
  */
 export async function storeUpload(store: FileStore, content: Readable, rules: UploadRules): Promise<UploadOutcome> {
   const inspector = new UploadInspector(rules);
