@@ -117,4 +117,16 @@ describe('configuration', () => {
       ]);
     });
   });
+
+  it('keeps uploaded files in DATA_DIR/files unless FILES_DIR says where, and takes files up to 10 MiB', () => {
+    const defaults = loadConfig({ DATA_DIR: '/var/lib/onedoor' }, '/srv/onedoor');
+    assert.equal(defaults.filesDir, '/var/lib/onedoor/files');
+    assert.equal(defaults.uploadMaxBytes, 10 * 1024 * 1024);
+    const chosen = loadConfig({ FILES_DIR: 'uploads', UPLOAD_MAX_BYTES: '2097152' }, '/srv/onedoor');
+    assert.equal(chosen.filesDir, '/srv/onedoor/uploads');
+    assert.equal(chosen.uploadMaxBytes, 2 * 1024 * 1024);
+    assert.deepEqual(problemsOf({ UPLOAD_MAX_BYTES: '10MB' }), [
+      'UPLOAD_MAX_BYTES must be a whole number from 1024 to 1073741824 (it is "10MB")',
+    ]);
+  });
 });

@@ -8,6 +8,10 @@ export interface Config {
   port: number;
   host: string;
   dataDir: string;
+  /** Where uploaded files are kept: outside any folder the web server serves. */
+  filesDir: string;
+  /** The largest file a person may upload, in bytes. */
+  uploadMaxBytes: number;
   /** Set when an external PostgreSQL is used; unset means the embedded one under dataDir. */
   databaseUrl: string | undefined;
   databasePoolSize: number;
@@ -119,6 +123,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     port,
     host,
     dataDir,
+    filesDir: path.resolve(cwd, read('FILES_DIR') ?? path.join(dataDir, 'files')),
+    uploadMaxBytes: integer('UPLOAD_MAX_BYTES', 10 * 1024 * 1024, 1024, 1024 * 1024 * 1024),
     databaseUrl,
     databasePoolSize: integer('DATABASE_POOL_SIZE', 10, 1, 500),
     admin,

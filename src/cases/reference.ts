@@ -25,12 +25,7 @@ export function newCaseReference(random: (size: number) => Buffer = crypto.rando
  * I or L for 1 — in its one written form, or undefined when it cannot be one.
  */
 export function normaliseCaseReference(text: string): string | undefined {
-  const compact = text
-    .toUpperCase()
-    .replace(/[\s-]/g, '')
-    .replace(/^ODR/, '')
-    .replace(/O/g, '0')
-    .replace(/[IL]/g, '1');
+  const compact = text.toUpperCase().replace(/[\s-]/g, '').replace(/^ODR/, '').replace(/O/g, '0').replace(/[IL]/g, '1');
   if (compact.length !== 8) return undefined;
   const reference = `ODR-${compact.slice(0, 4)}-${compact.slice(4)}`;
   return referencePattern.test(reference) ? reference : undefined;

@@ -294,7 +294,18 @@ export interface CaseEvent {
 export async function caseEvents(db: Queryable, caseId: string, options: { publicOnly?: boolean } = {}): Promise<CaseEvent[]> {
   let query = db
     .selectFrom('case_events')
-    .select(['id', 'kind', 'visibility', 'body', 'status_from', 'status_to', 'actor_type', 'actor_label', 'details', 'occurred_at'])
+    .select([
+      'id',
+      'kind',
+      'visibility',
+      'body',
+      'status_from',
+      'status_to',
+      'actor_type',
+      'actor_label',
+      'details',
+      'occurred_at',
+    ])
     .where('case_id', '=', caseId);
   if (options.publicOnly) query = query.where('visibility', '=', 'public');
   const rows = await query.orderBy('occurred_at', 'desc').orderBy('id', 'desc').limit(500).execute();
@@ -381,7 +392,12 @@ export async function queue(
   }
 
   const countRow = await db
-    .selectFrom(query.select(sql`1`.as('one')).limit(QUEUE_COUNT_CAP + 1).as('capped'))
+    .selectFrom(
+      query
+        .select(sql`1`.as('one'))
+        .limit(QUEUE_COUNT_CAP + 1)
+        .as('capped'),
+    )
     .select(sql<number>`count(*)::int`.as('count'))
     .executeTakeFirstOrThrow();
 
@@ -406,8 +422,7 @@ export async function queue(
       sql<string>`left(c.description, 120)`.as('summary'),
     ]);
   if (options.sort === 'received') ordered = ordered.orderBy('c.received_at', 'desc').orderBy('c.id', 'desc');
-  else if (options.sort === 'priority')
-    ordered = ordered.orderBy('c.priority_rank').orderBy('c.due_at').orderBy('c.id');
+  else if (options.sort === 'priority') ordered = ordered.orderBy('c.priority_rank').orderBy('c.due_at').orderBy('c.id');
   else ordered = ordered.orderBy('c.due_at').orderBy('c.id');
   const rows = await ordered
     .limit(QUEUE_PAGE_SIZE)
@@ -650,7 +665,17 @@ export async function attachments(db: Queryable, caseId: string, options: { publ
   let query = db
     .selectFrom('case_attachments as a')
     .leftJoin('staff_users as u', 'u.id', 'a.uploaded_by')
-    .select(['a.id', 'a.case_id', 'a.file_key', 'a.file_name', 'a.content_type', 'a.size_bytes', 'a.visibility', 'u.name', 'a.created_at'])
+    .select([
+      'a.id',
+      'a.case_id',
+      'a.file_key',
+      'a.file_name',
+      'a.content_type',
+      'a.size_bytes',
+      'a.visibility',
+      'u.name',
+      'a.created_at',
+    ])
     .where('a.case_id', '=', caseId);
   if (options.publicOnly) query = query.where('a.visibility', '=', 'public');
   const rows = await query.orderBy('a.created_at').execute();
@@ -674,7 +699,16 @@ export async function casesOfCustomer(db: Queryable, customerId: string, limit =
   return await db
     .selectFrom('cases as c')
     .innerJoin('services as s', 's.id', 'c.service_id')
-    .select(['c.id', 'c.reference', 'c.status', 's.code as service_code', 's.name as service_name', 's.name_cy as service_name_cy', 'c.received_at', 'c.due_at'])
+    .select([
+      'c.id',
+      'c.reference',
+      'c.status',
+      's.code as service_code',
+      's.name as service_name',
+      's.name_cy as service_name_cy',
+      'c.received_at',
+      'c.due_at',
+    ])
     .where('c.customer_id', '=', customerId)
     .orderBy('c.received_at', 'desc')
     .limit(limit)

@@ -9,7 +9,10 @@ const Status = Type.Union(CASE_STATUSES.map((status) => Type.Literal(status)));
 const Reference = Type.String({ pattern: REFERENCE_PATTERN, examples: ['ODR-7K4M-2Q9P'] });
 
 export const Location = Type.Union([
-  Type.Object({ lat: Type.Number({ minimum: -90, maximum: 90 }), long: Type.Number({ minimum: -180, maximum: 180 }) }, { additionalProperties: false }),
+  Type.Object(
+    { lat: Type.Number({ minimum: -90, maximum: 90 }), long: Type.Number({ minimum: -180, maximum: 180 }) },
+    { additionalProperties: false },
+  ),
   Type.Object({ uprn: Type.Integer({ minimum: 1, maximum: 999_999_999_999 }) }, { additionalProperties: false }),
 ]);
 
@@ -18,9 +21,16 @@ export const CaseCreateBody = Type.Object(
     serviceCode: Type.String({ minLength: 1, maxLength: 60, description: 'The code of a service in GET /services' }),
     description: Type.String({ minLength: 1, maxLength: DESCRIPTION_MAX_LENGTH }),
     customerId: Type.Optional(Type.String({ format: 'uuid' })),
-    channel: Type.Optional(Type.Union(CHANNELS.map((channel) => Type.Literal(channel)), { default: 'web' })),
+    channel: Type.Optional(
+      Type.Union(
+        CHANNELS.map((channel) => Type.Literal(channel)),
+        { default: 'web' },
+      ),
+    ),
     location: Type.Optional(Location),
-    answers: Type.Optional(Type.Record(Type.String(), Type.Unknown(), { description: 'Answers to the service’s questions, by question code' })),
+    answers: Type.Optional(
+      Type.Record(Type.String(), Type.Unknown(), { description: 'Answers to the service’s questions, by question code' }),
+    ),
     linkTo: Type.Optional(Type.String({ description: 'The reference of an open case this one was already reported as' })),
   },
   { additionalProperties: false },
@@ -42,7 +52,8 @@ export const CaseCreated = Type.Object({
   dueAt: Type.String({ format: 'date-time' }),
   linkedTo: nullable(Type.String()),
   alreadyReported: Type.Array(NearbyCase, {
-    description: 'Open cases of the same service within 50 m reported in the last 14 days: offer the resident to follow one instead (POST again with linkTo)',
+    description:
+      'Open cases of the same service within 50 m reported in the last 14 days: offer the resident to follow one instead (POST again with linkTo)',
   }),
 });
 

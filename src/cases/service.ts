@@ -16,7 +16,6 @@ import type { CalendarService } from '../services/calendarService.ts';
 import { checkAnswers } from '../services/answers.ts';
 import { routeCase } from '../services/routing.ts';
 import type { ServicesService } from '../services/service.ts';
-import type { NotificationAddress } from '../customers/repo.ts';
 import { isOpen, isReopening, refusalOfTransition, type CaseStatus } from './lifecycle.ts';
 import { casePolicy, caseQueuePolicy, caseRaisingPolicy, type CasePlacement } from './policy.ts';
 import { newCaseReference, newTrackingToken, normaliseCaseReference, isTrackingToken } from './reference.ts';
@@ -56,7 +55,9 @@ export interface Dependencies {
   calendar: Pick<CalendarService, 'slaDates'>;
   /** Whether `actor` may name this customer on a case (undefined when not, or when there is none). */
   findCustomer(actor: Actor, id: string): Promise<{ id: string; councilId: string } | undefined>;
-  notificationAddress(customerId: string): Promise<NotificationAddress | undefined>;
+  notificationAddress(
+    customerId: string,
+  ): Promise<{ name: string; language: 'en' | 'cy'; channel: 'email' | 'sms' | 'letter'; recipient: string } | undefined>;
   /** The address residents' tracking links start with, e.g. https://council.example. */
   publicUrl: string;
   now?: () => Date;
@@ -73,7 +74,11 @@ function eventActor(actor: Actor): repo.NewEvent['actor'] {
   }
 }
 
-const placement = (record: { councilId: string; organisation: { id: string }; assignedTo: { id: string } | null }): CasePlacement => ({
+const placement = (record: {
+  councilId: string;
+  organisation: { id: string };
+  assignedTo: { id: string } | null;
+}): CasePlacement => ({
   councilId: record.councilId,
   organisationId: record.organisation.id,
   assignedTo: record.assignedTo?.id ?? null,
@@ -106,7 +111,14 @@ export function createCasesService(db: Db, dependencies: Dependencies) {
   /** Tells the case's customer (if there is one who can be reached) about `event`, in `trx`. */
   async function tellCustomer(
     trx: Tx,
-    target: { councilId: string; customerId: string | null; reference: string; trackingToken: string; recordId: string; occurrence?: string },
+    target: {
+      councilId: string;
+      customerId: string | null;
+      reference: string;
+      trackingToken: string;
+      recordId: string;
+      occurrence?: string;
+    },
     event: NotificationEvent,
     personalisation: Record<string, string>,
   ) {
@@ -123,6 +135,7 @@ export function createCasesService(db: Db, dependencies: Dependencies) {
         name: address.name,
         reference: target.reference,
         trackingUrl: trackingUrl(target.trackingToken),
+        satisfactionUrl: `${trackingUrl(target.trackingToken)}/satisfaction`,
         ...personalisation,
       },
       recordType: 'case',
@@ -140,8 +153,13 @@ export function createCasesService(db: Db, dependencies: Dependencies) {
     const description = input.description.trim();
     if (description === '') problems.push({ field: 'description', message: 'cases.errors.descriptionMissing' });
     else if (description.length > DESCRIPTION_MAX_LENGTH)
-      problems.push({ field: 'description', message: 'cases.errors.descriptionTooLong', params: { max: DESCRIPTION_MAX_LENGTH } });
-    if (!(CHANNELS as readonly string[]).includes(input.channel)) problems.push({ field: 'channel', message: 'cases.errors.channelMissing' });
+      problems.push({
+        field: 'description',
+        message: 'cases.errors.descriptionTooLong',
+        params: { max: DESCRIPTION_MAX_LENGTH },
+      });
+    if (!(CHANNELS as readonly string[]).includes(input.channel))
+      problems.push({ field: 'channel', message: 'cases.errors.channelMissing' });
     const checked = service ? checkAnswers(service.questions, input.answers ?? {}) : { answers: {}, problems: [] };
     problems.push(...checked.problems);
     // A location question's answer is where the case is, unless one was given outright.
@@ -176,7 +194,8 @@ export function createCasesService(db: Db, dependencies: Dependencies) {
       const { problems, service, description, answers, place } = await problemsWithRaise(councilId, input);
       if (input.customerId !== undefined) {
         const customer = isUuid(input.customerId) ? await dependencies.findCustomer(actor, input.customerId) : undefined;
-        if (!customer || customer.councilId !== councilId) problems.push({ field: 'customerId', message: 'cases.errors.customerUnknown' });
+        if (!customer || customer.councilId !== councilId)
+          problems.push({ field: 'customerId', message: 'cases.errors.customerUnknown' });
       }
       let primary: repo.CaseRecord | undefined;
       if (input.linkTo !== undefined) {
@@ -234,10 +253,25 @@ export function createCasesService(db: Db, dependencies: Dependencies) {
         }
         const who = eventActor(actor);
         const events: repo.NewEvent[] = [
-          { caseId: id, councilId, kind: 'received', visibility: 'public', actor: who, statusTo: value.status, occurredAt: receivedAt },
+          {
+            caseId: id,
+            councilId,
+            kind: 'received',
+            visibility: 'public',
+            actor: who,
+            statusTo: value.status,
+            occurredAt: receivedAt,
+          },
         ];
         if (route.teamId !== service.teamId)
-          events.push({ caseId: id, councilId, kind: 'routed', visibility: 'internal', actor: who, details: { teamId: route.teamId } });
+          events.push({
+            caseId: id,
+            councilId,
+            kind: 'routed',
+            visibility: 'internal',
+            actor: who,
+            details: { teamId: route.teamId },
+          });
         if (primary)
           events.push({
             caseId: id,
@@ -268,7 +302,13 @@ export function createCasesService(db: Db, dependencies: Dependencies) {
         });
         await tellCustomer(
           trx,
-          { councilId, customerId: value.customerId, reference: value.reference, trackingToken: value.trackingToken, recordId: value.reference },
+          {
+            councilId,
+            customerId: value.customerId,
+            reference: value.reference,
+            trackingToken: value.trackingToken,
+            recordId: value.reference,
+          },
           'case.received',
           { serviceName: service.name, dueDate: dueAt.toISOString().slice(0, 10) },
         );
@@ -294,7 +334,12 @@ export function createCasesService(db: Db, dependencies: Dependencies) {
         repo.attachments(db, record.id),
         repo.linkedCases(db, record.id),
       ]);
-      await recordAudit(db, actor, { action: 'case.view', organisationId: record.councilId, recordType: 'case', recordId: record.id });
+      await recordAudit(db, actor, {
+        action: 'case.view',
+        organisationId: record.councilId,
+        recordType: 'case',
+        recordId: record.id,
+      });
       return {
         record,
         events,
@@ -304,7 +349,9 @@ export function createCasesService(db: Db, dependencies: Dependencies) {
           update: casePolicy.can(actor, 'update', placement(record)),
           note: casePolicy.can(actor, 'note', placement(record)),
           assign: casePolicy.can(actor, 'assign', placement(record)),
-          take: casePolicy.can(actor, 'take', placement(record)) && record.assignedTo?.id !== (actor.kind === 'staff' ? actor.id : null),
+          take:
+            casePolicy.can(actor, 'take', placement(record)) &&
+            record.assignedTo?.id !== (actor.kind === 'staff' ? actor.id : null),
           attach: casePolicy.can(actor, 'attach', placement(record)),
         },
       };
@@ -322,8 +369,10 @@ export function createCasesService(db: Db, dependencies: Dependencies) {
       const text = input.text.trim();
       const problems: FieldError[] = [];
       if (text === '') problems.push({ field: 'text', message: 'cases.errors.textMissing' });
-      else if (text.length > UPDATE_MAX_LENGTH) problems.push({ field: 'text', message: 'cases.errors.textTooLong', params: { max: UPDATE_MAX_LENGTH } });
-      if (input.visibility !== 'public' && input.visibility !== 'internal') problems.push({ field: 'visibility', message: 'cases.errors.visibilityMissing' });
+      else if (text.length > UPDATE_MAX_LENGTH)
+        problems.push({ field: 'text', message: 'cases.errors.textTooLong', params: { max: UPDATE_MAX_LENGTH } });
+      if (input.visibility !== 'public' && input.visibility !== 'internal')
+        problems.push({ field: 'visibility', message: 'cases.errors.visibilityMissing' });
       if (problems.length > 0) throw new Invalid(problems);
 
       const at = now();
@@ -343,7 +392,10 @@ export function createCasesService(db: Db, dependencies: Dependencies) {
         const who = eventActor(actor);
         const updateId = crypto.randomUUID();
         const events: repo.NewEvent[] = [];
-        for (const target of [{ id: record.id, status: current.status }, ...followers.map((f) => ({ id: f.id, status: f.status as CaseStatus }))]) {
+        for (const target of [
+          { id: record.id, status: current.status },
+          ...followers.map((f) => ({ id: f.id, status: f.status as CaseStatus })),
+        ]) {
           const moves = to && (target.id === record.id || movingFollowers.some((follower) => follower.id === target.id));
           events.push({
             caseId: target.id,
@@ -369,9 +421,20 @@ export function createCasesService(db: Db, dependencies: Dependencies) {
         });
         if (input.visibility === 'public') {
           const event =
-            to === 'resolved' ? 'case.resolved' : to === 'closed' ? 'case.closed' : to && isReopening(current.status, to) ? 'case.reopened' : 'case.updated';
+            to === 'resolved'
+              ? 'case.resolved'
+              : to === 'closed'
+                ? 'case.closed'
+                : to && isReopening(current.status, to)
+                  ? 'case.reopened'
+                  : 'case.updated';
           const targets = [
-            { councilId: record.councilId, customerId: record.customer?.id ?? null, reference: record.reference, trackingToken: record.trackingToken },
+            {
+              councilId: record.councilId,
+              customerId: record.customer?.id ?? null,
+              reference: record.reference,
+              trackingToken: record.trackingToken,
+            },
             ...followers.map((follower) => ({
               councilId: follower.council_id,
               customerId: follower.customer_id,
@@ -435,7 +498,9 @@ export function createCasesService(db: Db, dependencies: Dependencies) {
       const team = teams.find((candidate) => candidate.id === teamId);
       if (!team) throw new NotFound('team');
       caseQueuePolicy.authorize(actor, 'open', { organisationId: team.organisation_id });
-      const statuses = options.statuses?.length ? options.statuses : (['submitted', 'in_progress', 'awaiting_customer'] as CaseStatus[]);
+      const statuses = options.statuses?.length
+        ? options.statuses
+        : (['submitted', 'in_progress', 'awaiting_customer'] as CaseStatus[]);
       const page = Math.max(1, Math.min(400, Math.trunc(options.page ?? 1)));
       const [result, facets, members] = await Promise.all([
         repo.queue(
@@ -544,9 +609,11 @@ export function createCasesService(db: Db, dependencies: Dependencies) {
       const record = isTrackingToken(token) ? await repo.findCase(db, { trackingToken: token }) : undefined;
       if (!record) throw new NotFound('case');
       const problems: FieldError[] = [];
-      if (!Number.isInteger(input.score) || input.score < 1 || input.score > 5) problems.push({ field: 'score', message: 'cases.errors.scoreMissing' });
+      if (!Number.isInteger(input.score) || input.score < 1 || input.score > 5)
+        problems.push({ field: 'score', message: 'cases.errors.scoreMissing' });
       const comment = input.comment?.trim() || null;
-      if (comment && comment.length > 2000) problems.push({ field: 'comment', message: 'cases.errors.commentTooLong', params: { max: 2000 } });
+      if (comment && comment.length > 2000)
+        problems.push({ field: 'comment', message: 'cases.errors.commentTooLong', params: { max: 2000 } });
       if (problems.length > 0) throw new Invalid(problems);
       if (record.status !== 'closed') throw new Conflict('cases.errors.satisfactionNotClosed');
       await db.transaction().execute(async (trx) => {
@@ -609,17 +676,31 @@ export function createCasesService(db: Db, dependencies: Dependencies) {
     },
   };
 
-  async function assignCases(actor: Actor, teamId: string, ids: string[], userId: string | null, options: { selfAssigned?: boolean } = {}) {
+  async function assignCases(
+    actor: Actor,
+    teamId: string,
+    ids: string[],
+    userId: string | null,
+    options: { selfAssigned?: boolean } = {},
+  ) {
     if (userId !== null) {
       const members = await repo.teamMembers(db, teamId);
-      if (!members.some((member) => member.id === userId)) throw new Invalid([{ field: 'assignee', message: 'cases.errors.assigneeNotInTeam' }]);
+      if (!members.some((member) => member.id === userId))
+        throw new Invalid([{ field: 'assignee', message: 'cases.errors.assigneeNotInTeam' }]);
     }
     return await db.transaction().execute(async (trx) => {
       const cases = await repo.casesOfTeam(trx, teamId, ids);
       if (cases.length === 0) throw new NotFound('case');
       if (!options.selfAssigned)
         for (const item of cases)
-          if (actor.kind !== 'system' && !casePolicy.can(actor, 'assign', { councilId: item.council_id, organisationId: item.organisation_id, assignedTo: item.assigned_to }))
+          if (
+            actor.kind !== 'system' &&
+            !casePolicy.can(actor, 'assign', {
+              councilId: item.council_id,
+              organisationId: item.organisation_id,
+              assignedTo: item.assigned_to,
+            })
+          )
             throw new NotAllowed('Case.assign');
       const changing = cases.filter((item) => item.assigned_to !== userId);
       await repo.setAssignee(

@@ -51,7 +51,8 @@ export const customerPolicy = definePolicy<CustomerPlacement, 'read' | 'referTo'
     read: (key, customer) => hasScope(key, 'customers:read') && keySees(key, customer),
     // A system that logs contacts or raises cases may name the customer without reading their record.
     referTo: (key, customer) =>
-      (hasScope(key, 'customers:read') || hasScope(key, 'contacts:write') || hasScope(key, 'cases:write')) && keySees(key, customer),
+      (hasScope(key, 'customers:read') || hasScope(key, 'contacts:write') || hasScope(key, 'cases:write')) &&
+      keySees(key, customer),
     update: (key, customer) =>
       hasScope(key, 'customers:write') && key.organisationKind === 'council' && keyServesCouncil(key, customer.councilId),
   },

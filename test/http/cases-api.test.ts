@@ -50,13 +50,31 @@ describe('the cases API', () => {
     await db
       .insertInto('service_questions')
       .values([
-        { service_id: service.id, position: 1, code: 'what', label: 'What has been dumped?', kind: 'choice', required: true, options: JSON.stringify([{ value: 'bags', label: 'Bags' }, { value: 'asbestos', label: 'Asbestos' }]) },
+        {
+          service_id: service.id,
+          position: 1,
+          code: 'what',
+          label: 'What has been dumped?',
+          kind: 'choice',
+          required: true,
+          options: JSON.stringify([
+            { value: 'bags', label: 'Bags' },
+            { value: 'asbestos', label: 'Asbestos' },
+          ]),
+        },
         { service_id: service.id, position: 2, code: 'where', label: 'Where is it?', kind: 'location', required: true },
       ])
       .execute();
     await db
       .insertInto('service_routing_rules')
-      .values({ service_id: service.id, position: 1, question_code: 'what', answer_value: 'asbestos', team_id: urgentTeam.id, priority: 'urgent' })
+      .values({
+        service_id: service.id,
+        position: 1,
+        question_code: 'what',
+        answer_value: 'asbestos',
+        team_id: urgentTeam.id,
+        priority: 'urgent',
+      })
       .execute();
     const customer = await server.services.customers.create(
       systemActor('test'),
@@ -101,7 +119,13 @@ describe('the cases API', () => {
   });
 
   it('answers a case with its updates newest first, and moves it on; a move the lifecycle forbids is 409 with the reason', async () => {
-    const { reference } = (await raise({ serviceCode: 'fly-tipping', description: 'Bags of rubbish', answers: { what: 'bags', where: { lat: 52.7, long: -3.1 } } })).body as { reference: string };
+    const { reference } = (
+      await raise({
+        serviceCode: 'fly-tipping',
+        description: 'Bags of rubbish',
+        answers: { what: 'bags', where: { lat: 52.7, long: -3.1 } },
+      })
+    ).body as { reference: string };
     const started = await call(server.url, 'POST', `/api/v1/cases/${reference}/updates`, {
       key: writer,
       body: { text: 'Crew booked for Thursday', visibility: 'public', status: 'in_progress' },
@@ -122,7 +146,12 @@ describe('the cases API', () => {
 
     const read = await call(server.url, 'GET', `/api/v1/cases/${reference}`, { key: reader });
     assert.equal(read.status, 200, read.text);
-    const view = read.body as { status: string; serviceCode: string; team: string; updates: { kind: string; visibility: string; text: string | null }[] };
+    const view = read.body as {
+      status: string;
+      serviceCode: string;
+      team: string;
+      updates: { kind: string; visibility: string; text: string | null }[];
+    };
     assert.equal(view.status, 'in_progress');
     assert.equal(view.serviceCode, 'fly-tipping');
     assert.equal(view.team, 'Street Scene');
@@ -137,7 +166,10 @@ describe('the cases API', () => {
   });
 
   it('refuses answers that do not fit the form field by field, an unknown service, and saves nothing', async () => {
-    const before = await server.db.selectFrom('cases').select(sql<number>`count(*)::int`.as('n')).executeTakeFirstOrThrow();
+    const before = await server.db
+      .selectFrom('cases')
+      .select(sql<number>`count(*)::int`.as('n'))
+      .executeTakeFirstOrThrow();
     const badAnswers = await raise({ serviceCode: 'fly-tipping', description: 'Sofa', answers: { what: 'sofa', colour: 'red' } });
     assertProblem(badAnswers, 422, 'invalid');
     const fields = (badAnswers.body as { errors: { field: string }[] }).errors.map((error) => error.field).sort();
@@ -147,20 +179,46 @@ describe('the cases API', () => {
 
     const unknown = await raise({ serviceCode: 'no-such-service', description: 'Anything' });
     assertProblem(unknown, 422, 'invalid');
-    assert.deepEqual((unknown.body as { errors: { field: string }[] }).errors.map((error) => error.field), ['serviceCode']);
+    assert.deepEqual(
+      (unknown.body as { errors: { field: string }[] }).errors.map((error) => error.field),
+      ['serviceCode'],
+    );
 
-    const after = await server.db.selectFrom('cases').select(sql<number>`count(*)::int`.as('n')).executeTakeFirstOrThrow();
+    const after = await server.db
+      .selectFrom('cases')
+      .select(sql<number>`count(*)::int`.as('n'))
+      .executeTakeFirstOrThrow();
     assert.equal(after.n, before.n);
   });
 
   it('offers an open case nearby as already reported, and a case linked to it follows its updates and resolution', async () => {
-    const first = (await raise({ serviceCode: 'fly-tipping', description: 'Mattress in the lay-by', answers: { what: 'bags', where: { lat: 52.9, long: -3.0 } } })).body as { reference: string };
-    const second = await raise({ serviceCode: 'fly-tipping', description: 'Mattress again', customerId, answers: { what: 'bags', where: { lat: 52.9002, long: -3.0001 } } });
+    const first = (
+      await raise({
+        serviceCode: 'fly-tipping',
+        description: 'Mattress in the lay-by',
+        answers: { what: 'bags', where: { lat: 52.9, long: -3.0 } },
+      })
+    ).body as { reference: string };
+    const second = await raise({
+      serviceCode: 'fly-tipping',
+      description: 'Mattress again',
+      customerId,
+      answers: { what: 'bags', where: { lat: 52.9002, long: -3.0001 } },
+    });
     const offered = (second.body as { alreadyReported: { reference: string; distanceMetres: number }[] }).alreadyReported;
-    assert.deepEqual(offered.map((item) => item.reference), [first.reference]);
+    assert.deepEqual(
+      offered.map((item) => item.reference),
+      [first.reference],
+    );
     assert.ok(offered[0]!.distanceMetres <= 50);
 
-    const follower = await raise({ serviceCode: 'fly-tipping', description: 'Same mattress', customerId, linkTo: first.reference, answers: { what: 'bags', where: { lat: 52.9001, long: -3.0 } } });
+    const follower = await raise({
+      serviceCode: 'fly-tipping',
+      description: 'Same mattress',
+      customerId,
+      linkTo: first.reference,
+      answers: { what: 'bags', where: { lat: 52.9001, long: -3.0 } },
+    });
     assert.equal(follower.status, 201, follower.text);
     const followerReference = (follower.body as { reference: string; linkedTo: string }).reference;
     assert.equal((follower.body as { linkedTo: string }).linkedTo, first.reference);
@@ -171,17 +229,31 @@ describe('the cases API', () => {
     });
     assert.equal(resolved.status, 201, resolved.text);
     assert.deepEqual((resolved.body as { followers: string[] }).followers, [followerReference]);
-    const followed = (await call(server.url, 'GET', `/api/v1/cases/${followerReference}`, { key: reader })).body as { status: string; updates: { text: string | null }[] };
+    const followed = (await call(server.url, 'GET', `/api/v1/cases/${followerReference}`, { key: reader })).body as {
+      status: string;
+      updates: { text: string | null }[];
+    };
     assert.equal(followed.status, 'resolved');
     assert.equal(followed.updates[0]!.text, 'Cleared this morning');
-    const told = await server.db.selectFrom('notifications').select('event').where('event', '=', 'case.resolved').where('recipient', '=', 'bethan@example.org').execute();
+    const told = await server.db
+      .selectFrom('notifications')
+      .select('event')
+      .where('event', '=', 'case.resolved')
+      .where('recipient', '=', 'bethan@example.org')
+      .execute();
     assert.equal(told.length, 1);
   });
 
   it('keeps each key to its scope and its council: no write without cases:write, another council’s case is 404', async () => {
     const refused = await raise({ serviceCode: 'fly-tipping', description: 'x', answers: {} }, reader);
     assertProblem(refused, 403, 'insufficient-scope');
-    const { reference } = (await raise({ serviceCode: 'fly-tipping', description: 'Tyres', answers: { what: 'bags', where: { lat: 52.5, long: -3.2 } } })).body as { reference: string };
+    const { reference } = (
+      await raise({
+        serviceCode: 'fly-tipping',
+        description: 'Tyres',
+        answers: { what: 'bags', where: { lat: 52.5, long: -3.2 } },
+      })
+    ).body as { reference: string };
     const partnerId = await aPartnerAgency(server.db, 'outsiders');
     const partnerKey = await makeKey(['cases:read'], partnerId);
     const hidden = await call(server.url, 'GET', `/api/v1/cases/${reference}`, { key: partnerKey });

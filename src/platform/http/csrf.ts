@@ -1,4 +1,6 @@
 // CSRF tokens on every form: a hidden `_csrf` field, checked on every state-changing request.
+// Multipart forms (uploads) are checked the same way: uploads.ts reads the fields before the
+// first file into `request.body` before this check runs, so `_csrf` must come first in the form.
 import csrf from '@fastify/csrf-protection';
 import type { FastifyInstance } from 'fastify';
 
