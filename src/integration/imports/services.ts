@@ -6,7 +6,7 @@
 import type { Db } from '../../db/database.ts';
 import { createTranslator, loadMessages } from '../../platform/i18n.ts';
 import { checkService, type ServiceInput } from '../../services/checks.ts';
-import * as servicesRepo from '../../services/repo.ts';
+import * as servicesRepo from '../../services/importRepo.ts';
 import { importCsv, type ImportDefinition, type ImportOptions, type ImportResult, type RowCheck } from './csv.ts';
 import { quoted } from './values.ts';
 
@@ -104,9 +104,11 @@ export const servicesImport: ImportDefinition<ImportedService> = {
     });
   },
   async write(trx, councilId, rows) {
-    for (const row of rows) {
-      await servicesRepo.insertService(trx, councilId, { ...row.input, organisationId: row.organisationId! });
-    }
+    await servicesRepo.insertServiceRecords(
+      trx,
+      councilId,
+      rows.map((row) => ({ ...row.input, organisationId: row.organisationId! })),
+    );
   },
 };
 
