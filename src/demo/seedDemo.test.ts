@@ -223,6 +223,7 @@ describe('the demo council', () => {
     assert.equal(outcome.usersCreated, 0);
     assert.equal(outcome.addressesCreated, 0);
     assert.equal(outcome.customersCreated, 0);
+    assert.equal(outcome.servicesCreated, 0);
     assert.deepEqual(await inventory(), before);
     assert.equal(fs.readFileSync(path.join(dataDir, DEMO_CREDENTIALS_FILE), 'utf8'), fileBefore);
 
@@ -251,11 +252,13 @@ describe('the demo council on a machine without the reference data', () => {
     fs.rmSync(dataDir, { recursive: true, force: true });
   });
 
-  it('falls back to a few hundred addresses on well-known postcodes, and says so in one line', async () => {
+  it('falls back to a few hundred addresses on well-known postcodes and a few services, and says so in a line each', async () => {
     const lines: string[] = [];
     const outcome = await seedDemo(database.db, dataDir, (line) => lines.push(line));
-    assert.equal(lines.length, 1);
+    assert.equal(lines.length, 2);
     assert.match(lines[0]!, /Demo gazetteer: .*postcodes_SY\.csv not found \(set ONEDOOR_REFERENCE_DATA\)/);
+    assert.match(lines[1]!, /Demo services: .*lgsl_services_subset\.csv not found/);
+    assert.ok(outcome.servicesCreated > 20, `${outcome.servicesCreated} services`);
     assert.ok(outcome.addressesCreated >= 200 && outcome.addressesCreated <= 500, `${outcome.addressesCreated} addresses`);
     assert.equal(outcome.customersCreated, 2_000);
     const outside = await database.db

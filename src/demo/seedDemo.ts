@@ -13,6 +13,7 @@ import * as organisationsRepo from '../organisations/repo.ts';
 import { createOrganisationsService, temporaryPassword } from '../organisations/service.ts';
 import { seedDemoCustomers } from './customers.ts';
 import { buildDemoGazetteer, POSTCODES_FILE, referenceDataDir } from './gazetteer.ts';
+import { LGSL_FILE, readLgslServices, seedDemoServices } from './services.ts';
 
 export const DEMO_CREDENTIALS_FILE = 'demo-credentials.txt';
 export const DEMO_COUNCIL_CODE = 'severn-marches';
@@ -166,6 +167,8 @@ export interface DemoOutcome {
   /** Customers added (none when the council already had customers), and their contacts. */
   customersCreated: number;
   contactsCreated: number;
+  /** Services added to the catalogue (only those it did not have). */
+  servicesCreated: number;
 }
 
 export async function seedDemo(
@@ -218,6 +221,10 @@ export async function seedDemo(
   }
 
   const addressesCreated = await seedGazetteer(db, council.id, log);
+  if (readLgslServices().source === 'fallback') {
+    log(`Demo services: ${path.join(referenceDataDir(), LGSL_FILE)} not found, so a few services written into OneDoor instead`);
+  }
+  const servicesCreated = await seedDemoServices(db, council.id);
   let customers = { customers: 0, contacts: 0 };
   const hasCustomers = await db
     .selectFrom('customers')
@@ -246,6 +253,7 @@ export async function seedDemo(
     addressesCreated,
     customersCreated: customers.customers,
     contactsCreated: customers.contacts,
+    servicesCreated,
   };
 }
 

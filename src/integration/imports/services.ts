@@ -104,9 +104,11 @@ export const servicesImport: ImportDefinition<ImportedService> = {
     });
   },
   async write(trx, councilId, rows) {
-    for (const row of rows) {
-      await servicesRepo.insertService(trx, councilId, { ...row.input, organisationId: row.organisationId! });
-    }
+    await servicesRepo.insertServiceRecords(
+      trx,
+      councilId,
+      rows.map((row) => ({ ...row.input, organisationId: row.organisationId! })),
+    );
   },
 };
 
