@@ -97,11 +97,16 @@ export function dayOfReceipt(receivedAt: Date, closed: ClosedDays): string {
   return workingDayOnOrAfter(londonDate(receivedAt), closed);
 }
 
-/** When a request received at `receivedAt` with an SLA of `days` working days is due, and due soon. */
-export function addWorkingDays(receivedAt: Date, days: number, closed: ClosedDays): SlaDates {
+/** Throws a RangeError unless `days` is a whole number of working days an SLA can have. */
+export function checkSlaWorkingDays(days: number): void {
   if (!Number.isInteger(days) || days < 0 || days > MAX_SLA_WORKING_DAYS) {
     throw new RangeError(`an SLA is a whole number of working days from 0 to ${MAX_SLA_WORKING_DAYS}, not ${days}`);
   }
+}
+
+/** When a request received at `receivedAt` with an SLA of `days` working days is due, and due soon. */
+export function addWorkingDays(receivedAt: Date, days: number, closed: ClosedDays): SlaDates {
+  checkSlaWorkingDays(days);
   if (Number.isNaN(receivedAt.getTime())) throw new RangeError('receivedAt is not a time');
   let lastDay = dayOfReceipt(receivedAt, closed);
   for (let counted = 0; counted < days; counted++) lastDay = workingDayOnOrAfter(addCalendarDays(lastDay, 1), closed);

@@ -92,6 +92,11 @@ describe('the calendar service', () => {
       assert.equal((await calendar.slaDates(policeId, christmasEve, 2)).dueAt.toISOString(), '2027-01-01T00:00:00.000Z');
     });
 
+    it('refuse an SLA that is not a whole number of working days, before reading anything', async () => {
+      await assert.rejects(calendar.slaDates(councilId, christmasEve, -1), RangeError);
+      await assert.rejects(calendar.slaDates(councilId, christmasEve, 2.5), RangeError);
+    });
+
     it('read the calendar in one query', async () => {
       let queries = 0;
       // Called once for each query run (transformQuery also sees each subquery as it is built).

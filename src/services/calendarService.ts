@@ -8,7 +8,7 @@ import { Conflict, Invalid, NotFound, type FieldError } from '../platform/errors
 import { isCalendarDate, todayInLondon } from '../platform/forms.ts';
 import { isUuid } from '../platform/ids.ts';
 import { SLA_DIVISION, usualNameKey, type Division, type DivisionHolidays } from './bankHolidays.ts';
-import { addCalendarDays, addWorkingDays, londonDate, type SlaDates } from './calendar.ts';
+import { addCalendarDays, addWorkingDays, checkSlaWorkingDays, londonDate, type SlaDates } from './calendar.ts';
 import { bankHolidayPolicy, closurePolicy } from './calendarPolicy.ts';
 import * as repo from './calendarRepo.ts';
 
@@ -74,6 +74,7 @@ export function createCalendarService(db: Db, options: { now?: () => Date } = {}
      * to read inside the caller's transaction.
      */
     async slaDates(organisationId: string, receivedAt: Date, workingDays: number, within: Queryable = db): Promise<SlaDates> {
+      checkSlaWorkingDays(workingDays);
       const from = londonDate(receivedAt);
       for (let window = windowFor(workingDays); ; window *= 2) {
         const to = addCalendarDays(from, window);
