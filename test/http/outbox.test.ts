@@ -50,7 +50,7 @@ describe('the outbox', () => {
     assert.equal(page.status, 200);
     return page.dom
       .querySelectorAll('table tbody tr')
-      .map((row) => row.querySelectorAll('td')[4]?.text.trim().replace(/^.*: /, '') ?? '');
+      .map((row) => row.querySelector('td a')?.text.trim().replace(/^.*: /, '') ?? '');
   }
 
   before(async () => {
