@@ -33,6 +33,7 @@ describe('the staff desktop navigation', () => {
       'security',
       'audit',
       'outbox',
+      'closures',
       'apiKeys',
     ]);
   });
@@ -86,6 +87,7 @@ describe('the staff desktop navigation', () => {
       'teams',
       'organisations',
       'audit',
+      'closures',
       'apiKeys',
     ]);
   });

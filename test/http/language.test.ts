@@ -7,6 +7,7 @@ import { createTranslator, loadMessages, type Translate } from '../../src/platfo
 import { aStaffMember } from '../support/builders.ts';
 import { startTestServer, type TestServer } from '../support/server.ts';
 import { type WebClient, type Page } from '../support/web.ts';
+import { SECTIONS, sectionLabel } from '../../src/staff/navigation.ts';
 
 const COOKIE = 'onedoor_language';
 
@@ -94,7 +95,9 @@ describe('the language of the pages', () => {
     assert.equal(home.heading, cy('staff.home.greeting', { name: 'Gwen Ap Dafydd' }));
     assert.deepEqual(
       texts(home, '.moj-primary-navigation__link'),
-      ['home', 'users', 'teams', 'organisations', 'security', 'audit', 'apiKeys'].map((key) => cy(`staff.sections.${key}`)),
+      ['home', 'services', 'users', 'teams', 'organisations', 'security', 'audit', 'outbox', 'closures', 'apiKeys'].map((key) =>
+        cy(sectionLabel(SECTIONS.find((section) => section.key === key)!)),
+      ),
     );
     const users = await client.get('/staff/admin/users');
     assert.equal(lang(users), 'cy');
