@@ -12,6 +12,7 @@ import {
   isQuestionKind,
   type ChoiceOption,
   type Priority,
+  type Question,
   type QuestionKind,
 } from './schemas.ts';
 
@@ -31,19 +32,8 @@ export type ServiceInput = {
   defaultPriority: Priority;
 };
 
-export type QuestionInput = {
-  code: string;
-  label: string;
-  labelCy: string | null;
-  hint: string | null;
-  hintCy: string | null;
-  kind: QuestionKind;
-  required: boolean;
-  options: ChoiceOption[];
-  maxLength: number | null;
-  min: number | null;
-  max: number | null;
-};
+/** A question as an administrator writes it: everything but where it stands in the form. */
+export type QuestionInput = Omit<Question, 'id' | 'position'>;
 
 export type RuleInput = {
   ward: string | null;

@@ -3,7 +3,7 @@
 import { sql } from 'kysely';
 import type { Queryable } from '../db/database.ts';
 import type { QuestionInput, RuleInput, ServiceInput } from './checks.ts';
-import type { ChoiceOption, Priority, Question, QuestionKind, RoutingRule } from './schemas.ts';
+import type { Priority, Question, RoutingRule } from './schemas.ts';
 
 /** A service with everything about it, as the admin pages and raising a case read it. */
 export type ServiceRecord = {
@@ -34,21 +34,8 @@ export type ServiceRecord = {
   updatedAt: Date;
 };
 
-interface QuestionJson {
-  id: string;
-  position: number;
-  code: string;
-  label: string;
-  labelCy: string | null;
-  hint: string | null;
-  hintCy: string | null;
-  kind: QuestionKind;
-  required: boolean;
-  options: ChoiceOption[];
-  maxLength: number | null;
-  min: number | string | null;
-  max: number | string | null;
-}
+/** A question as json_agg returns it: numeric columns may come back as strings. */
+type QuestionJson = Omit<Question, 'min' | 'max'> & { min: number | string | null; max: number | string | null };
 
 const toNumber = (value: number | string | null) => (value === null ? null : Number(value));
 
