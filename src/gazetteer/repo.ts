@@ -2,6 +2,7 @@
 import { sql } from 'kysely';
 import type { Queryable } from '../db/database.ts';
 import { postcodeKey } from '../customers/contactPoints.ts';
+import { boundingBox, longitudeScale } from '../platform/geography.ts';
 
 export interface PropertyRecord {
   uprn: number;
@@ -122,20 +123,17 @@ export async function nearestProperty(
   point: { lat: number; long: number },
   metres: number,
 ): Promise<PropertyRecord | undefined> {
-  const latitudeDelta = metres / 111_320;
-  const longitudeDelta = metres / (111_320 * Math.cos((point.lat * Math.PI) / 180));
+  const box = boundingBox(point, metres);
   const row = await db
     .selectFrom('properties')
     .select(columns)
     .where('council_id', '=', councilId)
-    .where('latitude', '>=', point.lat - latitudeDelta)
-    .where('latitude', '<=', point.lat + latitudeDelta)
-    .where('longitude', '>=', point.long - longitudeDelta)
-    .where('longitude', '<=', point.long + longitudeDelta)
+    .where('latitude', '>=', box.minLat)
+    .where('latitude', '<=', box.maxLat)
+    .where('longitude', '>=', box.minLong)
+    .where('longitude', '<=', box.maxLong)
     // Near enough to plane geometry at this scale, with longitude shrunk by the latitude.
-    .orderBy(
-      sql`power(latitude - ${point.lat}, 2) + power((longitude - ${point.long}) * ${Math.cos((point.lat * Math.PI) / 180)}, 2)`,
-    )
+    .orderBy(sql`power(latitude - ${point.lat}, 2) + power((longitude - ${point.long}) * ${longitudeScale(point.lat)}, 2)`)
     .limit(1)
     .executeTakeFirst();
   return row ?? undefined;
