@@ -65,13 +65,12 @@ export const casesApiRoutes: FastifyPluginAsyncTypebox<{ cases: CasesService }> 
       const body = request.body;
       const input = { ...body, channel: body.channel ?? 'web' };
       const created = await cases.raise(key, input);
-      const viewed = await cases.view(key, created.reference);
       return reply.code(201).send({
         reference: created.reference,
         status: created.status,
         priority: created.priority,
         serviceCode: created.serviceCode,
-        team: viewed.record.team.name,
+        team: created.teamName,
         dueAt: created.dueAt.toISOString(),
         linkedTo: created.linkedTo,
         alreadyReported: created.alreadyReported.map((item) => ({

@@ -3,6 +3,7 @@
 // nearby open cases for "already reported", and the overdue cases the escalation job picks up.
 import { sql, type Expression, type SqlBool } from 'kysely';
 import type { Queryable } from '../db/database.ts';
+import { boundingBox, type Point } from '../platform/geography.ts';
 import type { CaseStatus } from './lifecycle.ts';
 import type { Priority } from '../services/routing.ts';
 
@@ -504,14 +505,8 @@ export async function casesOfTeam(db: Queryable, teamId: string, ids: string[]) 
  * Open cases of a service received since `since` within `metres` of a point: a bounding box
  * through cases_service_recent_idx, then the exact great-circle distance.
  */
-export async function openCasesNear(
-  db: Queryable,
-  serviceId: string,
-  point: { lat: number; long: number },
-  options: { since: Date; metres: number },
-) {
-  const latitudeDelta = options.metres / 111_320;
-  const longitudeDelta = options.metres / (111_320 * Math.cos((point.lat * Math.PI) / 180));
+export async function openCasesNear(db: Queryable, serviceId: string, point: Point, options: { since: Date; metres: number }) {
+  const box = boundingBox(point, options.metres);
   const rows = await db
     .selectFrom('cases')
     .select([
@@ -530,10 +525,10 @@ export async function openCasesNear(
     .where('status', 'not in', ['resolved', 'closed'])
     .where('received_at', '>=', options.since)
     .where('linked_to', 'is', null)
-    .where('location_lat', '>=', point.lat - latitudeDelta)
-    .where('location_lat', '<=', point.lat + latitudeDelta)
-    .where('location_long', '>=', point.long - longitudeDelta)
-    .where('location_long', '<=', point.long + longitudeDelta)
+    .where('location_lat', '>=', box.minLat)
+    .where('location_lat', '<=', box.maxLat)
+    .where('location_long', '>=', box.minLong)
+    .where('location_long', '<=', box.maxLong)
     .orderBy('received_at', 'desc')
     .limit(20)
     .execute();
@@ -555,33 +550,37 @@ export async function openCasesNear(
 /** Up to `limit` open overdue cases nobody has escalated, locked so two nodes do not both take one. */
 export async function overdueToEscalate(db: Queryable, now: Date, limit: number) {
   return await db
-    .selectFrom('cases')
-    .select(['id', 'reference', 'council_id', 'team_id', 'organisation_id', 'due_at'])
-    .where('status', 'in', ['submitted', 'in_progress', 'awaiting_customer'])
-    .where('escalated_at', 'is', null)
-    .where('due_at', '<=', now)
-    .orderBy('due_at')
+    .selectFrom('cases as c')
+    .innerJoin('services as s', 's.id', 'c.service_id')
+    .select(['c.id', 'c.reference', 'c.council_id', 'c.team_id', 'c.organisation_id', 'c.due_at', 's.name as service_name'])
+    .where('c.status', 'in', ['submitted', 'in_progress', 'awaiting_customer'])
+    .where('c.escalated_at', 'is', null)
+    .where('c.due_at', '<=', now)
+    .orderBy('c.due_at')
     .limit(limit)
-    .forUpdate()
+    .forUpdate('c')
     .skipLocked()
     .execute();
 }
 
-export async function markEscalated(db: Queryable, id: string, at: Date): Promise<void> {
-  await db.updateTable('cases').set({ escalated_at: at }).where('id', '=', id).execute();
+export async function markEscalated(db: Queryable, ids: string[], at: Date): Promise<void> {
+  await db.updateTable('cases').set({ escalated_at: at }).where('id', 'in', ids).execute();
 }
 
-/** The team leaders who belong to a team, for escalations. */
-export async function teamLeaders(db: Queryable, teamId: string) {
-  return await db
+/** The active team leaders of each of these teams, for escalations. */
+export async function teamLeaders(db: Queryable, teamIds: string[]) {
+  const rows = await db
     .selectFrom('team_members as m')
     .innerJoin('staff_users as u', 'u.id', 'm.user_id')
-    .select(['u.id', 'u.name', 'u.email'])
-    .where('m.team_id', '=', teamId)
+    .select(['m.team_id', 'u.id', 'u.name', 'u.email'])
+    .where('m.team_id', 'in', teamIds)
     .where('u.active', '=', true)
     .where(sql<SqlBool>`'team_leader' = any(u.roles)`)
     .orderBy('u.name')
     .execute();
+  const byTeam = new Map<string, { id: string; name: string; email: string }[]>();
+  for (const row of rows) byTeam.set(row.team_id, [...(byTeam.get(row.team_id) ?? []), row]);
+  return byTeam;
 }
 
 /** The active people of a team, whom its cases may be assigned to. */
@@ -694,20 +693,18 @@ export async function attachments(db: Queryable, caseId: string, options: { publ
 
 /* ---------- the customer's side ---------- */
 
-/** A customer's cases, newest first, for the single view and the customers API. */
+/** A customer's cases, newest first, for the customers API (cases_customer_idx). */
 export async function casesOfCustomer(db: Queryable, customerId: string, limit = 50) {
   return await db
     .selectFrom('cases as c')
     .innerJoin('services as s', 's.id', 'c.service_id')
     .select([
-      'c.id',
       'c.reference',
       'c.status',
-      's.code as service_code',
-      's.name as service_name',
-      's.name_cy as service_name_cy',
-      'c.received_at',
-      'c.due_at',
+      's.code as serviceCode',
+      's.name as serviceName',
+      'c.received_at as receivedAt',
+      'c.due_at as dueAt',
     ])
     .where('c.customer_id', '=', customerId)
     .orderBy('c.received_at', 'desc')

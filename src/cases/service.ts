@@ -173,17 +173,6 @@ export function createCasesService(db: Db, dependencies: Dependencies) {
   }
 
   return {
-    /** The open cases of the same service near a point, reported in the last 14 days. */
-    async alreadyReported(actor: Actor, serviceCode: string, location: RaiseCaseInput['location'], council?: string) {
-      const councilId = councilOf(actor, council);
-      caseRaisingPolicy.authorize(actor, 'raise', { councilId });
-      const service = await dependencies.services.forCase(councilId, serviceCode);
-      const place = service && location ? await placeOf(db, councilId, location) : undefined;
-      if (!service || !place) return [];
-      const since = new Date(now().getTime() - ALREADY_REPORTED_DAYS * 86_400_000);
-      return await repo.openCasesNear(db, service.id, place, { since, metres: ALREADY_REPORTED_METRES });
-    },
-
     /**
      * Raises a case: checks it against the service's form (Invalid, per field), routes it, sets
      * its due date, and records it with its events, audit record and the customer's notification.
@@ -319,6 +308,9 @@ export function createCasesService(db: Db, dependencies: Dependencies) {
           priority: value.priority,
           serviceCode: service.code,
           teamId: route.teamId,
+          teamName: primary
+            ? primary.team.name
+            : (service.routingRules.find((rule) => rule.teamId === route.teamId)?.teamName ?? service.teamName),
           dueAt,
           linkedTo: primary?.reference ?? null,
           alreadyReported: nearby,
@@ -588,7 +580,7 @@ export function createCasesService(db: Db, dependencies: Dependencies) {
       return found;
     },
 
-    /** A customer's cases, newest first (the customers capability has already checked the actor may see them). */
+    /** A customer's cases, newest first (the customers capability has already checked the actor may see the customer). */
     async casesOfCustomer(customerId: string) {
       return await repo.casesOfCustomer(db, customerId);
     },
@@ -641,20 +633,26 @@ export function createCasesService(db: Db, dependencies: Dependencies) {
       const at = now();
       return await db.transaction().execute(async (trx) => {
         const overdue = await repo.overdueToEscalate(trx, at, ESCALATION_BATCH);
-        for (const item of overdue) {
-          await repo.markEscalated(trx, item.id, at);
-          const leaders = await repo.teamLeaders(trx, item.team_id);
-          await repo.insertEvents(trx, [
-            {
-              caseId: item.id,
-              councilId: item.council_id,
-              kind: 'escalated',
-              visibility: 'internal',
-              actor: { type: 'system', id: null, label: 'job:cases.escalate' },
-              details: { to: leaders.map((leader) => leader.email) },
-            },
-          ]);
-          for (const leader of leaders)
+        if (overdue.length === 0) return 0;
+        const leadersByTeam = await repo.teamLeaders(trx, [...new Set(overdue.map((item) => item.team_id))]);
+        await repo.markEscalated(
+          trx,
+          overdue.map((item) => item.id),
+          at,
+        );
+        await repo.insertEvents(
+          trx,
+          overdue.map((item) => ({
+            caseId: item.id,
+            councilId: item.council_id,
+            kind: 'escalated' as const,
+            visibility: 'internal' as const,
+            actor: { type: 'system' as const, id: null, label: 'job:cases.escalate' },
+            details: { to: (leadersByTeam.get(item.team_id) ?? []).map((leader) => leader.email) },
+          })),
+        );
+        for (const item of overdue)
+          for (const leader of leadersByTeam.get(item.team_id) ?? [])
             await queueNotification(trx, {
               councilId: item.council_id,
               event: 'case.escalated',
@@ -664,13 +662,13 @@ export function createCasesService(db: Db, dependencies: Dependencies) {
               personalisation: {
                 name: leader.name,
                 reference: item.reference,
+                serviceName: item.service_name,
                 dueDate: item.due_at.toISOString().slice(0, 10),
                 caseUrl: new URL(`/staff/cases/${item.reference}`, dependencies.publicUrl).toString(),
               },
               recordType: 'case',
               recordId: item.reference,
             });
-        }
         return overdue.length;
       });
     },

@@ -51,11 +51,12 @@ export async function up(db: Kysely<unknown>): Promise<void> {
       check (due_soon_at <= due_at)
     );
     create trigger cases_updated_at before update on cases for each row execute function set_updated_at();
-    -- The team queue: open cases by team, in due order (and by assignee for "assigned to me").
-    create index cases_team_queue_idx on cases (team_id, due_at, id) where status <> 'closed';
-    create index cases_team_priority_idx on cases (team_id, priority_rank, due_at, id) where status <> 'closed';
+    -- The team queue: open cases by team, in due order, first come first served among those due
+    -- at the same time (and by assignee for "assigned to me").
+    create index cases_team_queue_idx on cases (team_id, due_at, received_at, id) where status <> 'closed';
+    create index cases_team_priority_idx on cases (team_id, priority_rank, due_at, received_at, id) where status <> 'closed';
     create index cases_team_received_idx on cases (team_id, received_at desc, id desc) where status <> 'closed';
-    create index cases_assignee_queue_idx on cases (assigned_to, due_at, id) where status <> 'closed';
+    create index cases_assignee_queue_idx on cases (assigned_to, due_at, received_at, id) where status <> 'closed';
     create index cases_customer_idx on cases (customer_id, received_at desc) where customer_id is not null;
     -- Escalation: open cases past their due time that nobody has escalated yet.
     create index cases_escalation_idx on cases (due_at) where status not in ('resolved', 'closed') and escalated_at is null;
