@@ -97,7 +97,7 @@ export async function buildServer(config: Config, services: Services, manifest: 
     countHit: services.countHit,
     routes: [
       apiRoutes(apiKeyApiRoutes, { apiKeys: services.apiKeys }),
-      apiRoutes(customersApiRoutes, { customers: services.customers }),
+      apiRoutes(customersApiRoutes, { customers: services.customers, casesOf: services.cases.casesOfCustomer }),
       apiRoutes(contactsApiRoutes, { contacts: services.contacts }),
       apiRoutes(casesApiRoutes, { cases: services.cases }),
       apiRoutes(servicesApiRoutes, { services: services.services }),

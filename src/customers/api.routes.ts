@@ -35,7 +35,11 @@ function summary(customer: CustomerSummary | FoundCustomer): Static<typeof Custo
   };
 }
 
-function record(customer: CustomerRecordView, contacts: Static<typeof CustomerView>['contacts']): Static<typeof CustomerView> {
+function record(
+  customer: CustomerRecordView,
+  contacts: Static<typeof CustomerView>['contacts'],
+  cases: Static<typeof CustomerView>['cases'],
+): Static<typeof CustomerView> {
   return {
     ...summary(customer),
     title: customer.title,
@@ -54,13 +58,21 @@ function record(customer: CustomerRecordView, contacts: Static<typeof CustomerVi
     })),
     flags: customer.flags.map((flag) => ({ reason: flag.reason, reviewOn: flag.reviewOn })),
     contacts,
-    cases: [],
+    cases,
     createdAt: customer.createdAt.toISOString(),
     updatedAt: customer.updatedAt.toISOString(),
   };
 }
 
-export const customersApiRoutes: FastifyPluginAsyncTypebox<{ customers: CustomersService }> = async (app, { customers }) => {
+/** A customer's cases, newest first, from the cases capability. */
+export type CasesOfCustomer = (
+  customerId: string,
+) => Promise<{ reference: string; status: string; serviceCode: string; serviceName: string; receivedAt: Date; dueAt: Date }[]>;
+
+export const customersApiRoutes: FastifyPluginAsyncTypebox<{ customers: CustomersService; casesOf: CasesOfCustomer }> = async (
+  app,
+  { customers, casesOf },
+) => {
   app.post(
     '/customers',
     {
@@ -131,7 +143,10 @@ export const customersApiRoutes: FastifyPluginAsyncTypebox<{ customers: Customer
       const key = apiKeyOf(request);
       const result = await customers.view(key, request.params.id);
       if ('mergedInto' in result) return reply.redirect(`/api/v1/customers/${result.mergedInto}`, 308);
-      const { entries } = await customers.timeline(key, request.params.id, { kinds: ['contact'] });
+      const [{ entries }, cases] = await Promise.all([
+        customers.timeline(key, request.params.id, { kinds: ['contact'] }),
+        casesOf(result.customer.id),
+      ]);
       const contacts = entries.map((entry) => ({
         id: entry.id,
         channel: entry.label ?? '',
@@ -141,7 +156,11 @@ export const customersApiRoutes: FastifyPluginAsyncTypebox<{ customers: Customer
         notes: entry.detail,
         startedAt: new Date(entry.at).toISOString(),
       }));
-      return record(result.customer, contacts);
+      return record(
+        result.customer,
+        contacts,
+        cases.map((item) => ({ ...item, receivedAt: item.receivedAt.toISOString(), dueAt: item.dueAt.toISOString() })),
+      );
     },
   );
 };

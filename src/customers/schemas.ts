@@ -132,9 +132,17 @@ export const CustomerView = Type.Composite([
     ),
     flags: Type.Array(Type.Object({ reason: Type.String(), reviewOn: Type.String({ format: 'date' }) })),
     contacts: Type.Array(ContactView, { description: 'The newest 25, newest first' }),
-    cases: Type.Array(Type.Object({ reference: Type.String() }), {
-      description: 'Newest first (cases arrive with the case capability)',
-    }),
+    cases: Type.Array(
+      Type.Object({
+        reference: Type.String(),
+        status: Type.String(),
+        serviceCode: Type.String(),
+        serviceName: Type.String(),
+        receivedAt: Type.String({ format: 'date-time' }),
+        dueAt: Type.String({ format: 'date-time' }),
+      }),
+      { description: 'The newest 50, newest first' },
+    ),
     createdAt: Type.String({ format: 'date-time' }),
     updatedAt: Type.String({ format: 'date-time' }),
   }),

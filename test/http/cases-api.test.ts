@@ -260,6 +260,23 @@ describe('the cases API', () => {
     assertProblem(hidden, 404, 'not-found');
   });
 
+  it('lists a customer’s cases, newest first, on their record', async () => {
+    const raised = (
+      await raise({
+        serviceCode: 'fly-tipping',
+        description: 'Fridge by the bins',
+        customerId,
+        answers: { what: 'bags', where: { lat: 52.6, long: -3.3 } },
+      })
+    ).body as { reference: string };
+    const customerKey = await makeKey(['customers:read']);
+    const record = await call(server.url, 'GET', `/api/v1/customers/${customerId}`, { key: customerKey });
+    assert.equal(record.status, 200, record.text);
+    const listed = (record.body as { cases: { reference: string; serviceCode: string; status: string }[] }).cases;
+    assert.deepEqual(listed[0], { ...listed[0], reference: raised.reference, serviceCode: 'fly-tipping', status: 'submitted' });
+    assert.ok(listed.length >= 2, 'the earlier cases are there too');
+  });
+
   it('describes the cases calls in the OpenAPI document', async () => {
     const document = (await call(server.url, 'GET', '/api/v1/openapi.json')).body as { paths: Record<string, unknown> };
     for (const path of ['/api/v1/cases', '/api/v1/cases/{reference}', '/api/v1/cases/{reference}/updates'])
