@@ -4,7 +4,7 @@ import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import type { GazetteerService } from '../gazetteer/service.ts';
 import type { FieldError } from '../platform/errors.ts';
 import { Invalid, NotFound } from '../platform/errors.ts';
-import { pageErrors } from '../platform/forms.ts';
+import { pageErrors, readDateInput } from '../platform/forms.ts';
 import { requireStaff, staffOf } from '../platform/http/authentication.ts';
 import { formatPhone } from './contactPoints.ts';
 import { languageItems, languageName } from './languages.ts';
@@ -23,10 +23,8 @@ function text(body: Body, field: string): string | undefined {
 
 /** A GOV.UK date input's three fields as YYYY-MM-DD, '' when left empty, or 'invalid'. */
 export function dateFromParts(body: Body, prefix: string): string {
-  const [day, month, year] = ['day', 'month', 'year'].map((part) => text(body, `${prefix}-${part}`) ?? '');
-  if (!day && !month && !year) return '';
-  if (!/^\d{1,2}$/.test(day!) || !/^\d{1,2}$/.test(month!) || !/^\d{4}$/.test(year!)) return 'invalid';
-  return `${year}-${month!.padStart(2, '0')}-${day!.padStart(2, '0')}`;
+  const input = readDateInput(body, prefix);
+  return input.state === 'date' ? input.date! : input.state === 'empty' ? '' : 'invalid';
 }
 
 /** Errors point at the first input of a date, as the GOV.UK date input expects. */

@@ -1,7 +1,17 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { Type } from '@sinclair/typebox';
-import { choice, choices, emailAddress, optionalText, pageErrors, parseForm, password, requiredText } from './forms.ts';
+import {
+  choice,
+  choices,
+  emailAddress,
+  optionalText,
+  pageErrors,
+  parseForm,
+  password,
+  readDateInput,
+  requiredText,
+} from './forms.ts';
 
 // A small form with one field of each kind, in the order a person fills it in.
 const ExampleForm = Type.Object({
@@ -133,5 +143,25 @@ describe('the GOV.UK error summary', () => {
     const errors = pageErrors(t, [{ field: '', message: 'users.errors.lastAdmin' }]);
     assert.deepEqual(errors.list, [{ text: 'text of users.errors.lastAdmin' }]);
     assert.equal('href' in errors.list[0]!, false);
+  });
+});
+
+describe('reading a GOV.UK date input', () => {
+  const boxes = (day: string, month: string, year: string) => ({ 'when-day': day, 'when-month': month, 'when-year': year });
+
+  it('gives the date as YYYY-MM-DD, padding single digits and ignoring spaces', () => {
+    assert.deepEqual(readDateInput(boxes(' 4', '3 ', '2027'), 'when'), {
+      parts: { day: '4', month: '3', year: '2027' },
+      state: 'date',
+      date: '2027-03-04',
+    });
+  });
+
+  it('tells empty boxes from some left blank and from boxes that are not a date’s numbers', () => {
+    assert.equal(readDateInput(boxes('', '', ''), 'when').state, 'empty');
+    assert.equal(readDateInput({}, 'when').state, 'empty');
+    assert.equal(readDateInput(boxes('4', '', '2027'), 'when').state, 'incomplete');
+    assert.equal(readDateInput(boxes('4', 'March', '2027'), 'when').state, 'invalid');
+    assert.equal(readDateInput(boxes('4', '3', '27'), 'when').state, 'invalid');
   });
 });

@@ -153,3 +153,25 @@ export function pageErrors(
   const byField = Object.fromEntries(errors.map((error) => [error.field, { text: t(error.message, error.params) }]));
   return { list, byField };
 }
+
+/** What a GOV.UK date input's three boxes (`<prefix>-day`, `-month`, `-year`) hold, as typed. */
+export interface DateInput {
+  parts: { day: string; month: string; year: string };
+  /** `empty`: all three left blank; `incomplete`: some blank; `invalid`: not numbers of a date's shape. */
+  state: 'empty' | 'incomplete' | 'invalid' | 'date';
+  /** YYYY-MM-DD when `state` is `date` (whether that day exists is the caller's rule to judge). */
+  date?: string;
+}
+
+export function readDateInput(body: Record<string, unknown>, prefix: string): DateInput {
+  const box = (part: string) => {
+    const value = body[`${prefix}-${part}`];
+    return typeof value === 'string' ? value.trim() : '';
+  };
+  const parts = { day: box('day'), month: box('month'), year: box('year') };
+  const { day, month, year } = parts;
+  if (!day && !month && !year) return { parts, state: 'empty' };
+  if (!day || !month || !year) return { parts, state: 'incomplete' };
+  if (!/^\d{1,2}$/.test(day) || !/^\d{1,2}$/.test(month) || !/^\d{4}$/.test(year)) return { parts, state: 'invalid' };
+  return { parts, state: 'date', date: `${year}-${month.padStart(2, '0')}-${day.padStart(2, '0')}` };
+}

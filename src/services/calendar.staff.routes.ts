@@ -3,7 +3,7 @@
 // bank holidays of the next twelve months beneath. Administrators change; team leaders read.
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import { Conflict, Invalid, type FieldError } from '../platform/errors.ts';
-import { pageErrors } from '../platform/forms.ts';
+import { pageErrors, readDateInput, type DateInput } from '../platform/forms.ts';
 import { requireStaff, staffOf } from '../platform/http/authentication.ts';
 import { closurePolicy } from './calendarPolicy.ts';
 import type { CalendarService } from './calendarService.ts';
@@ -18,30 +18,18 @@ interface Options {
   calendar: Pick<CalendarService, 'closures' | 'addClosure' | 'removeClosure' | 'upcomingBankHolidays'>;
 }
 
-interface DateParts {
-  day: string;
-  month: string;
-  year: string;
-}
-
 function text(body: Body, name: string): string {
   const value = body[name];
   return typeof value === 'string' ? value.trim() : '';
 }
 
-/**
- * The date given in the three boxes of a GOV.UK date input named `field`: as YYYY-MM-DD for the
- * service to judge, or what is wrong with the boxes themselves.
- */
-function readDateInput(body: Body, field: string): { parts: DateParts; date?: string; error?: FieldError } {
-  const parts = { day: text(body, `${field}-day`), month: text(body, `${field}-month`), year: text(body, `${field}-year`) };
-  const { day, month, year } = parts;
-  if (!day && !month && !year) return { parts, date: '' };
-  if (!day || !month || !year) return { parts, error: { field, message: 'calendar.errors.dateIncomplete' } };
-  if (!/^\d{1,2}$/.test(day) || !/^\d{1,2}$/.test(month) || !/^\d{4}$/.test(year)) {
-    return { parts, error: { field, message: 'calendar.errors.dateInvalid' } };
-  }
-  return { parts, date: `${year}-${month.padStart(2, '0')}-${day.padStart(2, '0')}` };
+/** The date input's boxes as the service should judge them, or what is wrong with the boxes themselves. */
+function closureDate(body: Body): { parts: DateInput['parts']; date?: string; error?: FieldError } {
+  const input = readDateInput(body, 'date');
+  if (input.state === 'incomplete')
+    return { parts: input.parts, error: { field: 'date', message: 'calendar.errors.dateIncomplete' } };
+  if (input.state === 'invalid') return { parts: input.parts, error: { field: 'date', message: 'calendar.errors.dateInvalid' } };
+  return { parts: input.parts, date: input.date ?? '' };
 }
 
 export const calendarStaffRoutes: FastifyPluginAsync<Options> = async (app, { calendar }) => {
@@ -82,7 +70,7 @@ export const calendarStaffRoutes: FastifyPluginAsync<Options> = async (app, { ca
     closurePolicy.authorize(actor, 'add', { organisationId: actor.organisationId });
     const body = (request.body ?? {}) as Body;
     const reason = text(body, 'reason');
-    const date = readDateInput(body, 'date');
+    const date = closureDate(body);
     const values = { date: date.parts, reason };
     try {
       // Boxes that do not make a date are sent as none, so that the service still judges the reason.
