@@ -19,6 +19,7 @@ import { createCustomersService } from '../src/customers/service.ts';
 import * as organisationsRepo from '../src/organisations/repo.ts';
 import { systemActor } from '../src/platform/actor.ts';
 import { recordAudit } from '../src/platform/audit/audit.ts';
+import { percentiles, type Percentiles } from './load.ts';
 import { createPeopleGenerator, pick, prng, PHONE_RANGES, type Person, type PeopleGenerator } from './people.ts';
 import type { BenchResult } from './results.ts';
 
@@ -139,7 +140,7 @@ function timing(name: string, size: string, value: number, baseline: string, bas
 }
 
 /** BENCH_DATABASE_URL (an empty throwaway database), else an embedded PostgreSQL in a temporary DATA_DIR. */
-async function openDatabase(): Promise<{ url: string; stop: () => Promise<void> }> {
+export async function openDatabase(): Promise<{ url: string; stop: () => Promise<void> }> {
   if (process.env.BENCH_DATABASE_URL) return { url: process.env.BENCH_DATABASE_URL, stop: async () => undefined };
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'onedoor-bench-customers-'));
   let postgres: EmbeddedPostgres;
@@ -428,18 +429,6 @@ function phoneFormat(random: () => number, national: string): string {
     `0044 ${code.slice(1)} ${rest}`,
     `${code}-${rest}`,
   ]);
-}
-
-interface Percentiles {
-  p50: number;
-  p95: number;
-  p99: number;
-}
-
-function percentiles(values: number[]): Percentiles {
-  const sorted = [...values].sort((a, b) => a - b);
-  const at = (percentile: number) => sorted[Math.max(0, Math.ceil((percentile / 100) * sorted.length) - 1)] ?? 0;
-  return { p50: at(50), p95: at(95), p99: at(99) };
 }
 
 interface SearchRow {

@@ -1,10 +1,13 @@
 // `npm run bench` (quick) and `npm run bench -- --full`: every benchmark, printed as a table and
 // written to bench/results/latest.json. Figures are compared with baselines measured in the same
-// run; nothing here asserts a time. `--only=startup` or `--only=customers` runs one of them;
-// `--customers=N` changes how many customers the customers benchmark loads.
+// run; nothing here asserts a time. `--only=startup`, `--only=customers`, `--only=cases` or
+// `--only=queue` runs one of them; `--customers=N` and `--cases=N` change how many customers or open
+// cases are loaded, and `--connections=N` how many connections drive the load.
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { benchCaseIntake } from './cases.ts';
 import { benchCustomers } from './customers.ts';
+import { benchQueue } from './queue.ts';
 import { printTable, writeResults, type BenchResult } from './results.ts';
 import { benchStartup } from './startup.ts';
 
@@ -21,6 +24,20 @@ if (!only || only === 'customers') {
       customers: Number(option('customers') ?? (full ? 1_000_000 : 100_000)),
       queries: full ? 1_000 : 300,
       viewIterations: full ? 300 : 100,
+    })),
+  );
+}
+
+if (!only || only === 'cases') {
+  results.push(...(await benchCaseIntake({ seconds: full ? 60 : 20, connections: Number(option('connections') ?? 10) })));
+}
+if (!only || only === 'queue') {
+  results.push(
+    ...(await benchQueue({
+      openCases: Number(option('cases') ?? (full ? 200_000 : 20_000)),
+      seconds: full ? 20 : 5,
+      connections: Number(option('connections') ?? 1),
+      sqlIterations: full ? 300 : 100,
     })),
   );
 }

@@ -28,6 +28,8 @@ export interface Config {
   session: { idleMinutes: number; absoluteHours: number };
   /** Whether this node runs background jobs (every node does unless told otherwise). */
   runJobs: boolean;
+  /** Whether service start pages lead to the online request journeys. */
+  journeys: boolean;
   production: boolean;
   /** How notifications leave OneDoor (the secrets here are never logged). */
   notifications: NotificationSettings;
@@ -139,6 +141,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
       absoluteHours: integer('SESSION_ABSOLUTE_HOURS', 12, 1, 24 * 7),
     },
     runJobs: flag('ONEDOOR_JOBS', true),
+    // The resident portal's online request journeys: off until they are built, so start pages give the phone route.
+    journeys: flag('ONEDOOR_JOURNEYS', false),
     production: read('NODE_ENV') === 'production',
     notifications,
   };

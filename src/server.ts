@@ -4,6 +4,8 @@ import cookie from '@fastify/cookie';
 import Fastify, { type FastifyInstance } from 'fastify';
 import type { Config } from './config.ts';
 import { casesApiRoutes } from './cases/api.routes.ts';
+import { casesQueueStaffRoutes } from './cases/queue.staff.routes.ts';
+import { casesStaffRoutes } from './cases/staff.routes.ts';
 import { contactsApiRoutes } from './contacts/api.routes.ts';
 import { contactsStaffRoutes } from './contacts/staff.routes.ts';
 import { customersApiRoutes } from './customers/api.routes.ts';
@@ -28,13 +30,16 @@ import { setUpRateLimits } from './platform/http/rateLimits.ts';
 import { setUpWebSecurity } from './platform/http/security.ts';
 import { setUpSessions } from './platform/http/sessions.ts';
 import { setUpStaticAssets } from './platform/http/staticAssets.ts';
+import { setUpUploads } from './platform/http/uploads.ts';
 import { setUpViews } from './platform/http/views.ts';
 import { notificationsStaffRoutes } from './platform/notifications/staff.routes.ts';
 import { portalRoutes } from './portal/portal.routes.ts';
+import { trackingRoutes } from './portal/tracking.routes.ts';
 import type { Services } from './services.ts';
 import { servicesApiRoutes } from './services/api.routes.ts';
 import { servicesStaffRoutes } from './services/staff.routes.ts';
 import { calendarStaffRoutes } from './services/calendar.staff.routes.ts';
+import { knowledgeStaffRoutes } from './services/knowledge.staff.routes.ts';
 import { staffNavigation } from './staff/navigation.ts';
 import { staffHomeRoutes } from './staff/staff.routes.ts';
 import './platform/http/types.ts';
@@ -67,15 +72,26 @@ export async function buildServer(config: Config, services: Services, manifest: 
   await app.register(async (pages) => {
     await setUpSessions(pages, services.sessions);
     setUpStaffAuthentication(pages, services.auth);
+    await setUpUploads(pages, { maxBytes: config.uploadMaxBytes });
     await setUpCsrf(pages);
     await setUpRateLimits(pages, services.countHit);
 
-    await pages.register(portalRoutes);
+    await pages.register(portalRoutes, {
+      services: services.services,
+      knowledge: services.knowledge,
+      portalCouncil: services.portalCouncil,
+      journeys: config.journeys,
+    });
+    await pages.register(trackingRoutes, { cases: services.cases, files: services.files });
     await pages.register(staffAuthRoutes, { auth: services.auth });
     await pages.register(staffHomeRoutes);
     await pages.register(organisationsStaffRoutes, { organisations: services.organisations });
     await pages.register(auditStaffRoutes, { audit: services.audit });
-    await pages.register(customersStaffRoutes, { customers: services.customers, gazetteer: services.gazetteer });
+    await pages.register(customersStaffRoutes, {
+      customers: services.customers,
+      gazetteer: services.gazetteer,
+      casesOf: services.cases.casesOfCustomer,
+    });
     await pages.register(customerRecordStaffRoutes, {
       customers: services.customers,
       gazetteer: services.gazetteer,
@@ -89,6 +105,20 @@ export async function buildServer(config: Config, services: Services, manifest: 
     });
     await pages.register(servicesStaffRoutes, { services: services.services });
     await pages.register(calendarStaffRoutes, { calendar: services.calendar });
+    await pages.register(casesQueueStaffRoutes, { cases: services.cases });
+    await pages.register(casesStaffRoutes, {
+      cases: services.cases,
+      services: services.services,
+      gazetteer: services.gazetteer,
+      findCustomer: (actor, id) => services.customers.findForContact(actor, id),
+      files: services.files,
+      articlesFor: async (actor, service) =>
+        (await services.knowledge.forService(actor, service.id)).map((article) => ({
+          href: `/staff/knowledge/${article.id}`,
+          title: article.title,
+        })),
+    });
+    await pages.register(knowledgeStaffRoutes, { knowledge: services.knowledge });
   });
 
   // The JSON API: API keys instead of sessions, problem JSON instead of pages.

@@ -9,12 +9,14 @@ import type { Db } from './db/database.ts';
 import { migrationsAreCurrent } from './db/migrate.ts';
 import { createGazetteerService } from './gazetteer/service.ts';
 import { createCalendarService } from './services/calendarService.ts';
+import { createKnowledgeService } from './services/knowledge.ts';
 import { createServicesService } from './services/service.ts';
 import { findFirstCouncil } from './organisations/repo.ts';
 import { createOrganisationsService } from './organisations/service.ts';
 import { createApiKeysService } from './platform/apiKeys/service.ts';
 import { createAuditService } from './platform/audit/service.ts';
 import { createAuthService } from './platform/auth/service.ts';
+import { directoryFileStore } from './platform/files/store.ts';
 import { createNotificationsService } from './platform/notifications/service.ts';
 import { countHit } from './platform/rateLimits.ts';
 import { ensureSecret } from './platform/secrets.ts';
@@ -26,17 +28,22 @@ export async function createServices(db: Db, config: Config) {
   const sessionSecret = await ensureSecret(db, 'session-cookie');
 
   // The council's name appears on every page; it changes rarely, so each node reads it once a minute.
-  let branding: { value: { councilName: string; councilNameCy: string | null }; at: number } | undefined;
-  async function currentBranding() {
+  let branding:
+    { value: { councilName: string; councilNameCy: string | null }; councilId: string | undefined; at: number } | undefined;
+  async function readBranding() {
     if (!branding || Date.now() - branding.at > BRANDING_TTL_MS) {
       const council = await findFirstCouncil(db);
       branding = {
         value: { councilName: council?.name ?? config.councilName, councilNameCy: council?.nameCy ?? null },
+        councilId: council?.id,
         at: Date.now(),
       };
     }
-    return branding.value;
+    return branding;
   }
+  const currentBranding = async () => (await readBranding()).value;
+  /** The council whose resident portal this is: the first council, as the branding names. */
+  const portalCouncil = async (): Promise<string | undefined> => (await readBranding()).councilId;
 
   const customers = createCustomersService(db);
   const catalogue = createServicesService(db);
@@ -51,16 +58,19 @@ export async function createServices(db: Db, config: Config) {
     customers,
     services: catalogue,
     calendar,
+    knowledge: createKnowledgeService(db),
     cases: createCasesService(db, {
       services: catalogue,
       calendar,
-      findCustomer: (actor, id) => customers.findForContact(actor, id),
+      findCustomer: (actor, id) => customers.mayReferTo(actor, id),
       notificationAddress: (id) => customers.notificationAddress(id),
       publicUrl: config.publicUrl,
     }),
     contacts: createContactsService(db, { findCustomer: (actor, id) => customers.findForContact(actor, id) }),
     apiKeys: createApiKeysService(db),
     notifications: createNotificationsService(db),
+    /** Uploaded files, kept outside the web root; records hold their keys. */
+    files: directoryFileStore(config.filesDir),
     sessions: {
       secret: sessionSecret,
       store: new PostgresSessionStore(db, {
@@ -70,6 +80,7 @@ export async function createServices(db: Db, config: Config) {
     },
     countHit: (key: string, windowMs: number) => countHit(db, key, windowMs),
     branding: currentBranding,
+    portalCouncil,
     health: {
       async ready() {
         try {

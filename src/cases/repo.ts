@@ -402,7 +402,22 @@ export async function queue(
     .select(sql<number>`count(*)::int`.as('count'))
     .executeTakeFirstOrThrow();
 
-  let ordered = query
+  // The page's ids first, from the queue index alone (it carries every column the filter tests),
+  // then only those 25 rows are read with their service, customer and assignee.
+  const keys = query.select(['c.id', 'c.due_at', 'c.received_at', 'c.priority_rank']);
+  const page = (
+    options.sort === 'received'
+      ? keys.orderBy('c.received_at', 'desc').orderBy('c.id', 'desc')
+      : options.sort === 'priority'
+        ? keys.orderBy('c.priority_rank').orderBy('c.due_at').orderBy('c.received_at').orderBy('c.id')
+        : keys.orderBy('c.due_at').orderBy('c.received_at').orderBy('c.id')
+  )
+    .limit(QUEUE_PAGE_SIZE)
+    .offset((options.page - 1) * QUEUE_PAGE_SIZE)
+    .as('p');
+  let ordered = db
+    .selectFrom(page)
+    .innerJoin('cases as c', 'c.id', 'p.id')
     .innerJoin('services as s', 's.id', 'c.service_id')
     .leftJoin('customers as cu', 'cu.id', 'c.customer_id')
     .leftJoin('staff_users as u', 'u.id', 'c.assigned_to')
@@ -422,13 +437,12 @@ export async function queue(
       'c.resolved_at',
       sql<string>`left(c.description, 120)`.as('summary'),
     ]);
-  if (options.sort === 'received') ordered = ordered.orderBy('c.received_at', 'desc').orderBy('c.id', 'desc');
-  else if (options.sort === 'priority') ordered = ordered.orderBy('c.priority_rank').orderBy('c.due_at').orderBy('c.id');
-  else ordered = ordered.orderBy('c.due_at').orderBy('c.id');
-  const rows = await ordered
-    .limit(QUEUE_PAGE_SIZE)
-    .offset((options.page - 1) * QUEUE_PAGE_SIZE)
-    .execute();
+  // Due first, and first come first served among cases due together (as the queue index is ordered).
+  if (options.sort === 'received') ordered = ordered.orderBy('p.received_at', 'desc').orderBy('p.id', 'desc');
+  else if (options.sort === 'priority')
+    ordered = ordered.orderBy('p.priority_rank').orderBy('p.due_at').orderBy('p.received_at').orderBy('p.id');
+  else ordered = ordered.orderBy('p.due_at').orderBy('p.received_at').orderBy('p.id');
+  const rows = await ordered.execute();
 
   return {
     total: Math.min(countRow.count, QUEUE_COUNT_CAP),
@@ -457,6 +471,8 @@ export async function queue(
 
 /** What the queue's filter offers: the services and wards of the team's open cases. */
 export async function queueFacets(db: Queryable, teamId: string) {
+  // A partner agency's team works in the council it serves.
+  const councilOfTeam = sql`select coalesce(o.council_id, o.id) from teams t join organisations o on o.id = t.organisation_id where t.id = ${teamId}`;
   const [services, wards] = await Promise.all([
     db
       .selectFrom('services')
@@ -474,16 +490,18 @@ export async function queueFacets(db: Queryable, teamId: string) {
       )
       .orderBy('name')
       .execute(),
-    db
-      .selectFrom('properties')
-      .select('ward')
-      .distinct()
-      .where('ward', 'is not', null)
-      .where('council_id', '=', db.selectFrom('teams').select('organisation_id').where('id', '=', teamId))
-      .orderBy('ward')
-      .execute(),
+    // The council's distinct wards, skipping through properties_council_ward_idx one ward at a
+    // time (a loose index scan) rather than reading every property of the council.
+    sql<{ ward: string }>`
+      with recursive wards as (
+        (select p.ward from properties p where p.council_id = (${councilOfTeam}) and p.ward is not null order by p.ward limit 1)
+        union all
+        select (select p.ward from properties p where p.council_id = (${councilOfTeam}) and p.ward > wards.ward order by p.ward limit 1)
+        from wards where wards.ward is not null
+      )
+      select ward from wards where ward is not null`.execute(db),
   ]);
-  return { services, wards: wards.map((row) => row.ward as string) };
+  return { services, wards: wards.rows.map((row) => row.ward) };
 }
 
 /** The ids among `ids` that are cases of `teamId` still open (bulk assignment acts on these only). */
@@ -593,6 +611,13 @@ export async function teamMembers(db: Queryable, teamId: string) {
     .where('u.active', '=', true)
     .orderBy('u.name')
     .execute();
+}
+
+/** The names of staff, by id: for a case's timeline, which records assignments by id. */
+export async function staffNames(db: Queryable, ids: string[]): Promise<Map<string, string>> {
+  if (ids.length === 0) return new Map();
+  const rows = await db.selectFrom('staff_users').select(['id', 'name']).where('id', 'in', ids).execute();
+  return new Map(rows.map((row) => [row.id, row.name]));
 }
 
 /** The teams whose queues `organisationId`'s people work. */

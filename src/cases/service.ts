@@ -4,7 +4,7 @@
 // never see. Each change commits in one transaction with its events, its audit record and the
 // notifications it causes.
 import type { Db, Tx } from '../db/database.ts';
-import { placeOf } from '../gazetteer/service.ts';
+import { placeOf, propertiesByUprn } from '../gazetteer/service.ts';
 import type { Actor, StaffActor } from '../platform/actor.ts';
 import { changesBetween, recordAudit } from '../platform/audit/audit.ts';
 import { Conflict, Invalid, NotAllowed, NotFound, type FieldError } from '../platform/errors.ts';
@@ -14,15 +14,16 @@ import { queueNotification } from '../platform/notifications/outbox.ts';
 import type { NotificationEvent } from '../platform/notifications/templates.ts';
 import type { CalendarService } from '../services/calendarService.ts';
 import { checkAnswers } from '../services/answers.ts';
+import { lastDueDay } from '../services/calendar.ts';
 import { routeCase } from '../services/routing.ts';
 import type { ServicesService } from '../services/service.ts';
-import { isOpen, isReopening, refusalOfTransition, type CaseStatus } from './lifecycle.ts';
+import { isOpen, isReopening, nextStatuses, refusalOfTransition, type CaseStatus } from './lifecycle.ts';
 import { casePolicy, caseQueuePolicy, caseRaisingPolicy, type CasePlacement } from './policy.ts';
 import { newCaseReference, newTrackingToken, normaliseCaseReference, isTrackingToken } from './reference.ts';
 import * as repo from './repo.ts';
 
 export type { CaseEvent, CaseRecord, QueueItem, QueueSort, SlaState } from './repo.ts';
-export { QUEUE_PAGE_SIZE, QUEUE_SORTS } from './repo.ts';
+export { QUEUE_COUNT_CAP, QUEUE_PAGE_SIZE, QUEUE_SORTS } from './repo.ts';
 
 export const CHANNELS = ['phone', 'face_to_face', 'web', 'email', 'kiosk', 'mobile_bus', 'letter', 'social', 'chat'] as const;
 export type CaseChannel = (typeof CHANNELS)[number];
@@ -50,14 +51,19 @@ export interface CaseUpdateInput {
   status?: CaseStatus;
 }
 
+export interface NotificationAddress {
+  name: string;
+  language: 'en' | 'cy';
+  channel: 'email' | 'sms' | 'letter';
+  recipient: string;
+}
+
 export interface Dependencies {
   services: Pick<ServicesService, 'forCase'>;
   calendar: Pick<CalendarService, 'slaDates'>;
   /** Whether `actor` may name this customer on a case (undefined when not, or when there is none). */
   findCustomer(actor: Actor, id: string): Promise<{ id: string; councilId: string } | undefined>;
-  notificationAddress(
-    customerId: string,
-  ): Promise<{ name: string; language: 'en' | 'cy'; channel: 'email' | 'sms' | 'letter'; recipient: string } | undefined>;
+  notificationAddress(customerId: string): Promise<NotificationAddress | undefined>;
   /** The address residents' tracking links start with, e.g. https://council.example. */
   publicUrl: string;
   now?: () => Date;
@@ -121,9 +127,11 @@ export function createCasesService(db: Db, dependencies: Dependencies) {
     },
     event: NotificationEvent,
     personalisation: Record<string, string>,
+    /** The customer's address when the caller has read it already (before its transaction began). */
+    known?: { address: NotificationAddress | undefined },
   ) {
     if (!target.customerId) return;
-    const address = await dependencies.notificationAddress(target.customerId);
+    const address = known ? known.address : await dependencies.notificationAddress(target.customerId);
     if (!address) return;
     await queueNotification(trx, {
       councilId: target.councilId,
@@ -207,7 +215,13 @@ export function createCasesService(db: Db, dependencies: Dependencies) {
       const route = primary
         ? { teamId: primary.team.id, organisationId: primary.organisation.id, priority: primary.priority }
         : routeCase(service, { ward: place?.ward ?? null, answers });
-      const { dueAt, dueSoonAt } = await dependencies.calendar.slaDates(route.organisationId, receivedAt, service.slaWorkingDays);
+      const customerId = input.customerId ?? null;
+      // Where to tell the customer is read before the transaction opens rather than inside it
+      // (it was never the transaction's own read), so the transaction holds its connection for less.
+      const [{ dueAt, dueSoonAt }, address] = await Promise.all([
+        dependencies.calendar.slaDates(route.organisationId, receivedAt, service.slaWorkingDays),
+        customerId ? dependencies.notificationAddress(customerId) : undefined,
+      ]);
 
       return await db.transaction().execute(async (trx) => {
         const value: repo.NewCase = {
@@ -215,7 +229,7 @@ export function createCasesService(db: Db, dependencies: Dependencies) {
           reference: '',
           trackingToken: newTrackingToken(),
           serviceId: service.id,
-          customerId: input.customerId ?? null,
+          customerId,
           channel: input.channel,
           description,
           answers,
@@ -299,7 +313,8 @@ export function createCasesService(db: Db, dependencies: Dependencies) {
             recordId: value.reference,
           },
           'case.received',
-          { serviceName: service.name, dueDate: dueAt.toISOString().slice(0, 10) },
+          { serviceName: service.name, dueDate: lastDueDay(dueAt) },
+          { address },
         );
         return {
           id,
@@ -318,14 +333,36 @@ export function createCasesService(db: Db, dependencies: Dependencies) {
       });
     },
 
+    /**
+     * Open cases of the service near a place, asked before a case is raised there, so whoever
+     * raises it can follow one instead ("already reported"). Empty when the place is not known.
+     */
+    async alreadyReported(actor: Actor, serviceCode: string, location: NonNullable<RaiseCaseInput['location']>) {
+      const councilId = councilOf(actor);
+      caseRaisingPolicy.authorize(actor, 'raise', { councilId });
+      const service = await dependencies.services.forCase(councilId, serviceCode);
+      const place = service ? await placeOf(db, councilId, location) : undefined;
+      if (!service || !place) return [];
+      return await repo.openCasesNear(db, service.id, place, {
+        since: new Date(now().getTime() - ALREADY_REPORTED_DAYS * 86_400_000),
+        metres: ALREADY_REPORTED_METRES,
+      });
+    },
+
     /** A case and everything its page shows; its events for the actor (a partner sees all of its own). */
     async view(actor: Actor, reference: string) {
       const record = await requireCase(actor, reference, 'read');
-      const [events, files, linked] = await Promise.all([
+      const [events, files, linked, service, members] = await Promise.all([
         repo.caseEvents(db, record.id),
         repo.attachments(db, record.id),
         repo.linkedCases(db, record.id),
+        dependencies.services.forCase(record.councilId, record.service.code),
+        repo.teamMembers(db, record.team.id),
       ]);
+      const assignees = events.flatMap((event) =>
+        event.kind === 'assigned' ? [event.details?.from, event.details?.to].filter((id): id is string => isUuid(id)) : [],
+      );
+      const names = await repo.staffNames(db, [...new Set(assignees)]);
       await recordAudit(db, actor, {
         action: 'case.view',
         organisationId: record.councilId,
@@ -334,9 +371,17 @@ export function createCasesService(db: Db, dependencies: Dependencies) {
       });
       return {
         record,
-        events,
+        events: events.map((event) =>
+          event.kind === 'assigned'
+            ? { ...event, assignee: names.get(String(event.details?.to)) ?? null }
+            : { ...event, assignee: null },
+        ),
         attachments: files,
         linked: linked.map((row) => ({ reference: row.reference, status: row.status as CaseStatus })),
+        /** The questions its answers are to, as the service asks them now (a retired service: none). */
+        questions: service?.questions ?? [],
+        nextStatuses: nextStatuses(record.status),
+        members: casePolicy.can(actor, 'assign', placement(record)) ? members : [],
         can: {
           update: casePolicy.can(actor, 'update', placement(record)),
           note: casePolicy.can(actor, 'note', placement(record)),
@@ -589,11 +634,14 @@ export function createCasesService(db: Db, dependencies: Dependencies) {
     async track(token: string) {
       const record = isTrackingToken(token) ? await repo.findCase(db, { trackingToken: token }) : undefined;
       if (!record) throw new NotFound('case');
-      const [events, files] = await Promise.all([
+      const [events, files, properties] = await Promise.all([
         repo.caseEvents(db, record.id, { publicOnly: true }),
         repo.attachments(db, record.id, { publicOnly: true }),
+        record.uprn === null ? undefined : propertiesByUprn(db, record.councilId, [record.uprn]),
       ]);
-      return { record, events, attachments: files };
+      // The address the resident gave (as the council's gazetteer writes it), when they gave a property.
+      const address = record.uprn === null ? null : (properties?.get(record.uprn)?.label ?? null);
+      return { record, events, attachments: files, address };
     },
 
     /** The resident says how satisfied they are with a closed case (once). */
@@ -663,7 +711,7 @@ export function createCasesService(db: Db, dependencies: Dependencies) {
                 name: leader.name,
                 reference: item.reference,
                 serviceName: item.service_name,
-                dueDate: item.due_at.toISOString().slice(0, 10),
+                dueDate: lastDueDay(item.due_at),
                 caseUrl: new URL(`/staff/cases/${item.reference}`, dependencies.publicUrl).toString(),
               },
               recordType: 'case',
@@ -681,10 +729,12 @@ export function createCasesService(db: Db, dependencies: Dependencies) {
     userId: string | null,
     options: { selfAssigned?: boolean } = {},
   ) {
+    let assignee: { id: string; name: string } | null = null;
     if (userId !== null) {
       const members = await repo.teamMembers(db, teamId);
-      if (!members.some((member) => member.id === userId))
-        throw new Invalid([{ field: 'assignee', message: 'cases.errors.assigneeNotInTeam' }]);
+      const member = members.find((candidate) => candidate.id === userId);
+      if (!member) throw new Invalid([{ field: 'assignee', message: 'cases.errors.assigneeNotInTeam' }]);
+      assignee = { id: member.id, name: member.name };
     }
     return await db.transaction().execute(async (trx) => {
       const cases = await repo.casesOfTeam(trx, teamId, ids);
@@ -725,7 +775,7 @@ export function createCasesService(db: Db, dependencies: Dependencies) {
           recordId: item.id,
           changes: { assignedTo: { from: item.assigned_to, to: userId } },
         });
-      return { assigned: changing.map((item) => item.reference) };
+      return { assigned: changing.map((item) => item.reference), assignee };
     });
   }
 }

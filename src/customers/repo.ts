@@ -1,4 +1,5 @@
 // Customer records in SQL: reading one whole record, its parts, changes to it, likely
+import { jsonArrayFrom } from 'kysely/helpers/postgres';
 // duplicates, merging, and the timeline of everything that happened with the customer.
 import { sql } from 'kysely';
 import type { Queryable, Tx } from '../db/database.ts';
@@ -177,27 +178,29 @@ export async function activeFlags(db: Queryable, customerId: string): Promise<{ 
     .execute();
 }
 
-/** The organisations a customer currently agrees to share with, and what each may see. */
-export async function currentConsents(
-  db: Queryable,
-  customerId: string,
-): Promise<{ organisationId: string; shares: string[] }[]> {
-  return await db
-    .selectFrom('customer_consents')
-    .select(['organisation_id as organisationId', 'shares'])
-    .where('customer_id', '=', customerId)
-    .where('withdrawn_at', 'is', null)
-    .execute();
-}
-
-export async function placement(
+/** A customer's placement with the consents in force (whom their record is shared with), in one query. */
+export async function placementWithConsents(
   db: Queryable,
   id: string,
-): Promise<{ id: string; councilId: string; mergedInto: string | null } | undefined> {
+): Promise<
+  | { id: string; councilId: string; mergedInto: string | null; sharedWith: { organisationId: string; shares: string[] }[] }
+  | undefined
+> {
   return await db
-    .selectFrom('customers')
-    .select(['id', 'council_id as councilId', 'merged_into as mergedInto'])
-    .where('id', '=', id)
+    .selectFrom('customers as c')
+    .select((eb) => [
+      'c.id',
+      'c.council_id as councilId',
+      'c.merged_into as mergedInto',
+      jsonArrayFrom(
+        eb
+          .selectFrom('customer_consents as cc')
+          .select(['cc.organisation_id as organisationId', 'cc.shares'])
+          .whereRef('cc.customer_id', '=', 'c.id')
+          .where('cc.withdrawn_at', 'is', null),
+      ).as('sharedWith'),
+    ])
+    .where('c.id', '=', id)
     .executeTakeFirst();
 }
 
@@ -452,7 +455,7 @@ export async function likelyDuplicates(
 
 /**
  * Moves everything of `from` onto `into`: contact points, addresses, flags, consents, notes,
- * contacts, and from's names as previous names. `from` keeps its row, marked merged.
+ * contacts, cases, and from's names as previous names. `from` keeps its row, marked merged.
  */
 export async function mergeInto(trx: Tx, fromId: string, intoId: string): Promise<void> {
   await sql`
@@ -485,6 +488,7 @@ export async function mergeInto(trx: Tx, fromId: string, intoId: string): Promis
     await trx.updateTable(table).set({ customer_id: intoId }).where('customer_id', '=', fromId).execute();
   }
   await trx.updateTable('contacts').set({ customer_id: intoId }).where('customer_id', '=', fromId).execute();
+  await trx.updateTable('cases').set({ customer_id: intoId }).where('customer_id', '=', fromId).execute();
   await sql`
     insert into customer_previous_names (customer_id, given_name, family_name)
     select ${intoId}, f.given_name, f.family_name from customers f, customers k

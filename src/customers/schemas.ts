@@ -49,7 +49,7 @@ export const CustomerSearchQuery = Type.Object({
   q: Type.String({
     minLength: 1,
     maxLength: 200,
-    description: 'Name (typos allowed), phone, email, postcode, address, UPRN or date of birth',
+    description: 'Name (typos allowed), phone, email, postcode, address, UPRN, date of birth or case reference (ODR-7K4M-2Q9P)',
   }),
   limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 100, default: 20 })),
 });
@@ -66,6 +66,7 @@ const MATCH_REASONS = [
   'previousName',
   'organisationName',
   'address',
+  'caseReference',
 ] as const;
 
 export const CustomerSummaryView = Type.Object({

@@ -18,7 +18,8 @@ export type MatchReason =
   | 'similarName'
   | 'previousName'
   | 'organisationName'
-  | 'address';
+  | 'address'
+  | 'caseReference';
 
 /** Which customers the reader may find: a council's, or only those who agreed to share with a partner. */
 export interface SearchScope {
@@ -161,6 +162,14 @@ function selectorBranches(query: SearchQuery): Branch[] {
     branches.push(
       sql`select customer_id as id, case when is_current then 8 else 3 end as score, 'uprn' as reason
         from customer_addresses where uprn = ${query.uprn}`,
+    );
+  }
+  if (query.caseReference) {
+    // The customer a case was raised for (or the record they were merged into), through the unique reference.
+    branches.push(
+      sql`select coalesce(cu.merged_into, cu.id) as id, 10 as score, 'caseReference' as reason
+        from cases k join customers cu on cu.id = k.customer_id
+        where k.reference = ${query.caseReference}`,
     );
   }
   if (query.dateOfBirth) {

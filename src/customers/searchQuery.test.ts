@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import fc from 'fast-check';
+import { newCaseReference } from '../cases/reference.ts';
 import { isEmptyQuery, parseSearchQuery } from './searchQuery.ts';
 
 describe('reading the one search box', () => {
@@ -22,6 +23,22 @@ describe('reading the one search box', () => {
     assert.equal(parseSearchQuery('31/02/1961').dateOfBirth, undefined);
     assert.equal(parseSearchQuery('100071234567').uprn, 100071234567);
     assert.equal(parseSearchQuery('odr-7k4m-2q9p').caseReference, 'ODR-7K4M-2Q9P');
+  });
+
+  it('recognises a case reference however it is typed, before its digits can pass for a phone number or a UPRN', () => {
+    for (const typed of ['ODR-7K4M-2Q9P', 'odr7k4m2q9p', 'ODR 7K4M 2Q9P', 'odr-7k4m 2q9p', '  ODR-7K4M-2Q9P ']) {
+      assert.deepEqual(parseSearchQuery(typed), { nameWords: [], caseReference: 'ODR-7K4M-2Q9P' }, typed);
+    }
+    // O for 0 and I or L for 1, as a reference read out on the phone is often written down.
+    assert.equal(parseSearchQuery('ODR-7K4M-2QOI').caseReference, 'ODR-7K4M-2Q01');
+    assert.deepEqual(parseSearchQuery('ODR-1234-5678'), { nameWords: [], caseReference: 'ODR-1234-5678' });
+    assert.deepEqual(parseSearchQuery('Jones odr-7k4m-2q9p'), { nameWords: ['jones'], caseReference: 'ODR-7K4M-2Q9P' });
+  });
+
+  it('takes no name or word without the ODR prefix for a case reference', () => {
+    for (const typed of ['Johnston', 'Ross-Kerr', '7K4M-2Q9P', 'ODR-7K4M-2Q9', 'ODR-7K4M-2Q9PX', 'ODR-7K4U-2Q9P']) {
+      assert.equal(parseSearchQuery(typed).caseReference, undefined, typed);
+    }
   });
 
   it('treats words with a number as an address, and several plain words as a name that may be a street', () => {
@@ -46,6 +63,24 @@ describe('reading the one search box', () => {
         const query = parseSearchQuery(typed);
         assert.ok(query.nameWords.length <= 4);
       }),
+    );
+  });
+
+  it('finds every case reference whatever its case and the spaces or dashes typed in it', () => {
+    fc.assert(
+      fc.property(
+        fc.uint8Array({ minLength: 5, maxLength: 5 }),
+        fc.array(fc.constantFrom('', ' ', '-', ' - '), { minLength: 2, maxLength: 2 }),
+        fc.boolean(),
+        (bytes, [first, second], lower) => {
+          const reference = newCaseReference(() => Buffer.from(bytes));
+          const typed = `ODR${first}${reference.slice(4, 8)}${second}${reference.slice(9)}`;
+          const query = parseSearchQuery(lower ? typed.toLowerCase() : typed);
+          assert.equal(query.caseReference, reference, typed);
+          assert.equal(query.phone, undefined);
+          assert.equal(query.uprn, undefined);
+        },
+      ),
     );
   });
 

@@ -2,6 +2,7 @@
 // typo, a phone number in any format, an email, a postcode, part of an address, a UPRN, a date of
 // birth, a case reference — and each kind is recognised here so that the database can use an
 // exact index for it; only names are matched by similarity (see search.ts).
+import { normaliseCaseReference } from '../cases/reference.ts';
 import { isEmail, normaliseOutcode, normalisePostcode, parsePhone, postcodeKey } from './contactPoints.ts';
 
 export interface SearchQuery {
@@ -21,13 +22,24 @@ export interface SearchQuery {
   addressText?: string;
 }
 
-const CASE_REFERENCE = /^ODR-?([A-Z0-9]{4})-?([A-Z0-9]{4})$/i;
+// A case reference is recognised only with its ODR prefix: eight letters and digits alone could be a
+// name ("JOHNSTON" reads as a reference once O is taken for 0). It may be typed in lower case,
+// with spaces or dashes anywhere, or with O for 0 and I or L for 1 (normaliseCaseReference).
+const CASE_REFERENCE = /(?:^|\s)(ODR[\s-]*[0-9A-Z]{4}[\s-]*[0-9A-Z]{4})(?=\s|$)/i;
 const DATE = /^(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})$/;
 const ISO_DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
 
 export function parseSearchQuery(input: string): SearchQuery {
   let rest = input.normalize('NFC').replace(/\s+/g, ' ').trim().slice(0, 200);
   const query: SearchQuery = { nameWords: [] };
+
+  // First, before its digits can be read as a phone number or a UPRN.
+  const reference = CASE_REFERENCE.exec(rest);
+  const caseReference = reference ? normaliseCaseReference(reference[1]!) : undefined;
+  if (reference && caseReference) {
+    query.caseReference = caseReference;
+    rest = `${rest.slice(0, reference.index)} ${rest.slice(reference.index + reference[0].length)}`.trim();
+  }
 
   const email = rest.split(' ').find((word) => word.includes('@'));
   if (email && isEmail(email.replace(/[,;]$/, ''))) {
@@ -59,11 +71,8 @@ export function parseSearchQuery(input: string): SearchQuery {
 
   const remaining: string[] = [];
   for (const word of words) {
-    const reference = CASE_REFERENCE.exec(word);
     const date = DATE.exec(word) ?? ISO_DATE.exec(word);
-    if (reference && !query.caseReference) {
-      query.caseReference = `ODR-${reference[1]}-${reference[2]}`.toUpperCase();
-    } else if (date && !query.dateOfBirth && calendarDate(date)) {
+    if (date && !query.dateOfBirth && calendarDate(date)) {
       query.dateOfBirth = calendarDate(date);
     } else if (/^\d{6,12}$/.test(word) && query.uprn === undefined && words.length === 1) {
       query.uprn = Number(word);

@@ -174,9 +174,7 @@ export function checkNewCustomer(
 export function createCustomersService(db: Db) {
   async function placementOf(id: string): Promise<(CustomerPlacement & { id: string; mergedInto: string | null }) | undefined> {
     if (!isUuid(id)) return undefined;
-    const found = await repo.placement(db, id);
-    if (!found) return undefined;
-    return { ...found, sharedWith: await repo.currentConsents(db, id) };
+    return await repo.placementWithConsents(db, id);
   }
 
   /** The record's placement, when `actor` may take `action` on it; else NotFound or NotAllowed. */
@@ -361,6 +359,13 @@ export function createCustomersService(db: Db) {
     /** Where OneDoor tells the customer about their cases (no actor: the resident's own requests). */
     async notificationAddress(id: string) {
       return await repo.notificationAddress(db, id);
+    },
+
+    /** The customer `actor` may name on a case (id and council), without the summary findForContact also reads. */
+    async mayReferTo(actor: Actor, id: string): Promise<{ id: string; councilId: string } | undefined> {
+      const placement = await placementOf(id);
+      if (!placement || placement.mergedInto || !customerPolicy.can(actor, 'referTo', placement)) return undefined;
+      return { id, councilId: placement.councilId };
     },
 
     async findForContact(actor: Actor, id: string) {

@@ -1,11 +1,13 @@
 // The staff pages for finding a customer, adding one (after seeing likely duplicates), and the
 // single view of everything about them. Maintaining a record's parts is in staff.manage.routes.ts.
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
+import { caseRaisingPolicy } from '../cases/policy.ts';
 import type { GazetteerService } from '../gazetteer/service.ts';
 import type { FieldError } from '../platform/errors.ts';
 import { Invalid, NotFound } from '../platform/errors.ts';
 import { pageErrors, readDateInput } from '../platform/forms.ts';
 import { requireStaff, staffOf } from '../platform/http/authentication.ts';
+import type { CasesOfCustomer } from './api.routes.ts';
 import { formatPhone } from './contactPoints.ts';
 import { languageItems, languageName } from './languages.ts';
 import { customerSearchPolicy } from './policy.ts';
@@ -62,10 +64,11 @@ function optional<K extends string>(key: K, value: string | undefined): Partial<
   return value === undefined ? {} : ({ [key]: value } as Record<K, string>);
 }
 
-export const customersStaffRoutes: FastifyPluginAsync<{ customers: CustomersService; gazetteer: GazetteerService }> = async (
-  app,
-  { customers, gazetteer },
-) => {
+export const customersStaffRoutes: FastifyPluginAsync<{
+  customers: CustomersService;
+  gazetteer: GazetteerService;
+  casesOf: CasesOfCustomer;
+}> = async (app, { customers, gazetteer, casesOf }) => {
   app.addHook('preHandler', requireStaff());
 
   app.get('/staff/customers', async (request, reply) => {
@@ -190,6 +193,9 @@ export const customersStaffRoutes: FastifyPluginAsync<{ customers: CustomersServ
         ? { at: query.before, id: query.beforeId.slice(0, 64) }
         : undefined;
     const timeline = await customers.timeline(actor, id, { kinds, ...(after ? { after } : {}) });
+    // The council's people see all of a customer's cases; a partner's see its own through its queue.
+    const council = actor.organisationKind === 'council';
+    const customerCases = council && result.customer.parts.includes('history') ? await casesOf(id) : [];
     const filter = new URLSearchParams(kinds.map((kind): [string, string] => ['kind', kind]));
     const nextHref = timeline.next
       ? `?${new URLSearchParams([...filter.entries(), ['before', timeline.next.at], ['beforeId', timeline.next.id]] as [string, string][]).toString()}#timeline`
@@ -206,8 +212,10 @@ export const customersStaffRoutes: FastifyPluginAsync<{ customers: CustomersServ
         firstPageHref: after ? `?${filter.toString()}#timeline` : undefined,
         formatPhone,
         values,
+        cases: customerCases,
         canChange:
           actor.organisationKind === 'council' && customerSearchPolicy.can(actor, 'create', { councilId: actor.councilId }),
+        canRaise: council && caseRaisingPolicy.can(actor, 'raise', { councilId: actor.councilId }),
         ...(errors ? { errors: pageErrors(request.t, errors) } : {}),
       },
       errors ? 400 : 200,

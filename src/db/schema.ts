@@ -468,6 +468,45 @@ export interface NotificationsTable {
   updated_at: UpdatedAt;
 }
 
+export type KnowledgeAudience = 'advisor' | 'public';
+export type KnowledgeStatus = 'draft' | 'published' | 'archived';
+
+export interface KnowledgeArticlesTable {
+  id: Generated<string>;
+  council_id: string;
+  service_id: string | null;
+  audience: KnowledgeAudience;
+  status: Generated<KnowledgeStatus>;
+  title: string;
+  body: string;
+  title_cy: string | null;
+  body_cy: string | null;
+  version: Generated<number>;
+  updated_by: string | null;
+  updated_by_label: string;
+  published_at: Timestamp | null;
+  created_at: CreatedAt;
+  updated_at: UpdatedAt;
+  /** Generated from the title and body. */
+  search: ColumnType<string, never, never>;
+}
+
+export interface KnowledgeArticleVersionsTable {
+  id: Generated<string>;
+  article_id: string;
+  council_id: string;
+  number: number;
+  title: string;
+  body: string;
+  title_cy: string | null;
+  body_cy: string | null;
+  service_id: string | null;
+  audience: KnowledgeAudience;
+  author_id: string | null;
+  author_label: string;
+  created_at: CreatedAt;
+}
+
 export interface Database {
   organisations: OrganisationsTable;
   teams: TeamsTable;
@@ -502,6 +541,8 @@ export interface Database {
   bank_holidays: BankHolidaysTable;
   organisation_closures: OrganisationClosuresTable;
   notifications: NotificationsTable;
+  knowledge_articles: KnowledgeArticlesTable;
+  knowledge_article_versions: KnowledgeArticleVersionsTable;
 }
 
 export type OrganisationRow = Selectable<OrganisationsTable>;

@@ -10,10 +10,13 @@ import { ROLES } from '../platform/actor.ts';
 import { createAuthService } from '../platform/auth/service.ts';
 import { passwordProblem } from '../platform/passwords.ts';
 import { hasReferencePostcodes, POSTCODES_FILE, referenceDataDir } from './gazetteer.ts';
+import { DEMO_ARTICLES } from './knowledge.ts';
 
 // The reference postcodes are read where they lie (../shared/data), never copied into the repository.
 const withReferenceData = { skip: hasReferencePostcodes() ? false : 'the reference postcodes are not on this machine' };
+const hasReports = fs.existsSync(path.join(referenceDataDir(), FIXMYSTREET_FILE));
 import { DEMO_COUNCIL_CODE, DEMO_CREDENTIALS_FILE, seedDemo } from './seedDemo.ts';
+import { FIXMYSTREET_FILE } from './services.ts';
 
 /** The demo accounts written to the credentials file: email, role and password. */
 function readCredentials(file: string): { role: string; email: string; password: string }[] {
@@ -50,6 +53,8 @@ describe('the demo council', () => {
       properties: number;
       customers: number;
       contacts: number;
+      cases: number;
+      caseEvents: number;
     }>`
       select (select count(*)::int from organisations) as organisations,
              (select count(*)::int from teams) as teams,
@@ -58,7 +63,9 @@ describe('the demo council', () => {
              (select count(*)::int from team_members) as members,
              (select count(*)::int from properties) as properties,
              (select count(*)::int from customers) as customers,
-             (select count(*)::int from contacts) as contacts
+             (select count(*)::int from contacts) as contacts,
+             (select count(*)::int from cases) as cases,
+             (select count(*)::int from case_events) as "caseEvents"
     `.execute(db);
     return rows[0]!;
   }
@@ -70,6 +77,8 @@ describe('the demo council', () => {
     assert.equal(outcome.customersCreated, 2_000);
     assert.ok(outcome.contactsCreated > 3_000);
     assert.equal(outcome.usersCreated, ROLES.length - 1);
+    assert.equal(outcome.casesCreated, hasReports ? 3_796 : 20);
+    assert.ok(outcome.caseEventsCreated > outcome.casesCreated * 3, `${outcome.caseEventsCreated} case events`);
     assert.equal(outcome.credentialsFile, path.join(dataDir, DEMO_CREDENTIALS_FILE));
 
     const council = await db
@@ -224,6 +233,8 @@ describe('the demo council', () => {
     assert.equal(outcome.addressesCreated, 0);
     assert.equal(outcome.customersCreated, 0);
     assert.equal(outcome.servicesCreated, 0);
+    assert.equal(outcome.casesCreated, 0);
+    assert.equal(outcome.articlesCreated, 0);
     assert.deepEqual(await inventory(), before);
     assert.equal(fs.readFileSync(path.join(dataDir, DEMO_CREDENTIALS_FILE), 'utf8'), fileBefore);
 
@@ -252,15 +263,25 @@ describe('the demo council on a machine without the reference data', () => {
     fs.rmSync(dataDir, { recursive: true, force: true });
   });
 
-  it('falls back to a few hundred addresses on well-known postcodes and a few services, and says so in a line each', async () => {
+  it('falls back to a few hundred addresses on well-known postcodes, a few services and a few made-up reports, and says so in a line each', async () => {
     const lines: string[] = [];
     const outcome = await seedDemo(database.db, dataDir, (line) => lines.push(line));
-    assert.equal(lines.length, 2);
+    assert.equal(lines.length, 3);
     assert.match(lines[0]!, /Demo gazetteer: .*postcodes_SY\.csv not found \(set ONEDOOR_REFERENCE_DATA\)/);
     assert.match(lines[1]!, /Demo services: .*lgsl_services_subset\.csv not found/);
+    assert.match(lines[2]!, /Demo cases: .*fixmystreet_oswestry_reports\.csv not found/);
+    assert.equal(outcome.casesCreated, 20);
     assert.ok(outcome.servicesCreated > 20, `${outcome.servicesCreated} services`);
     assert.ok(outcome.addressesCreated >= 200 && outcome.addressesCreated <= 500, `${outcome.addressesCreated} addresses`);
     assert.equal(outcome.customersCreated, 2_000);
+    assert.equal(outcome.articlesCreated, DEMO_ARTICLES.length);
+    const articles = await database.db
+      .selectFrom('knowledge_articles')
+      .leftJoin('services', 'services.id', 'knowledge_articles.service_id')
+      .select(['knowledge_articles.title', 'knowledge_articles.status', 'services.code'])
+      .execute();
+    assert.ok(articles.every((article) => article.status === 'published'));
+    assert.equal(articles.find((article) => article.title === 'Report a missed bin collection')?.code, 'bin-collection-days');
     const outside = await database.db
       .selectFrom('customer_addresses')
       .select('id')

@@ -1,7 +1,8 @@
 // The demo council: a fictional district council on the Shropshire–Wales border, with its
 // teams, partner agencies, two one-stop shops and the mobile bus, and one demo account for each
 // role (the administrator is made at first start), a gazetteer of about 20,000 addresses, about
-// 2,000 customers and six months of their contacts. Running it again adds only what is missing.
+// 2,000 customers and six months of their contacts, and two years of past cases from the FixMyStreet
+// reports made around Oswestry. Running it again adds only what is missing.
 // Demo passwords are random and written to DATA_DIR/demo-credentials.txt, never printed.
 import fs from 'node:fs';
 import path from 'node:path';
@@ -11,9 +12,11 @@ import { recordAudit } from '../platform/audit/audit.ts';
 import * as gazetteerRepo from '../gazetteer/repo.ts';
 import * as organisationsRepo from '../organisations/repo.ts';
 import { createOrganisationsService, temporaryPassword } from '../organisations/service.ts';
+import { readFixMyStreetReports, seedDemoCases } from './cases.ts';
 import { seedDemoCustomers } from './customers.ts';
+import { seedDemoKnowledge } from './knowledge.ts';
 import { buildDemoGazetteer, POSTCODES_FILE, referenceDataDir } from './gazetteer.ts';
-import { LGSL_FILE, readLgslServices, seedDemoServices } from './services.ts';
+import { FIXMYSTREET_FILE, LGSL_FILE, readLgslServices, seedDemoServices } from './services.ts';
 
 export const DEMO_CREDENTIALS_FILE = 'demo-credentials.txt';
 export const DEMO_COUNCIL_CODE = 'severn-marches';
@@ -169,6 +172,11 @@ export interface DemoOutcome {
   contactsCreated: number;
   /** Services added to the catalogue (only those it did not have). */
   servicesCreated: number;
+  /** Past cases added (only those the council did not have), and their events. */
+  casesCreated: number;
+  caseEventsCreated: number;
+  /** Knowledge base articles added (only those it did not have). */
+  articlesCreated: number;
 }
 
 export async function seedDemo(
@@ -225,6 +233,7 @@ export async function seedDemo(
     log(`Demo services: ${path.join(referenceDataDir(), LGSL_FILE)} not found, so a few services written into OneDoor instead`);
   }
   const servicesCreated = await seedDemoServices(db, council.id);
+  const articlesCreated = await seedDemoKnowledge(db, council.id);
   let customers = { customers: 0, contacts: 0 };
   const hasCustomers = await db
     .selectFrom('customers')
@@ -236,6 +245,18 @@ export async function seedDemo(
     const advisor = await organisationsRepo.findUserByEmail(db, DEMO_USERS[0]!.email);
     customers = await seedDemoCustomers(db, council.id, { advisorId: advisor?.id ?? null });
   }
+
+  if (readFixMyStreetReports().source === 'fallback') {
+    log(`Demo cases: ${path.join(referenceDataDir(), FIXMYSTREET_FILE)} not found, so a few made-up reports instead`);
+  }
+  const officerEmail = DEMO_USERS.find((user) => user.role === 'officer')!.email;
+  const officer = await organisationsRepo.findUserByEmail(db, officerEmail);
+  const officerTeam = officer
+    ? await db.selectFrom('team_members').select('team_id').where('user_id', '=', officer.id).executeTakeFirst()
+    : undefined;
+  const cases = await seedDemoCases(db, council.id, {
+    officer: officer && officerTeam ? { id: officer.id, name: officer.name, teamId: officerTeam.team_id } : null,
+  });
 
   const credentialsFile = path.join(dataDir, DEMO_CREDENTIALS_FILE);
   if (created.length > 0) {
@@ -254,6 +275,9 @@ export async function seedDemo(
     customersCreated: customers.customers,
     contactsCreated: customers.contacts,
     servicesCreated,
+    casesCreated: cases.cases,
+    caseEventsCreated: cases.events,
+    articlesCreated,
   };
 }
 

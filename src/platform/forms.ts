@@ -125,8 +125,10 @@ function keywordOf(type: ValueErrorType): Keyword {
 
 /** Today's date (YYYY-MM-DD) in Europe/London, where a council's days begin and end. */
 export function todayInLondon(now = new Date()): string {
-  return new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/London' }).format(now);
+  return londonDay.format(now);
 }
+// Made once: building a formatter costs far more than using one (the SLA clock asks per day counted).
+const londonDay = new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/London' });
 
 export function isCalendarDate(value: string): boolean {
   const match = /^(\d{4})-(\d{2})-(\d{2})$/.exec(value);

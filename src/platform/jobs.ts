@@ -3,7 +3,7 @@
 //
 // Two kinds of work: scheduled jobs (a cron expression) and queue workers (jobs put on a named
 // queue by `enqueue`, retried by pg-boss when the handler throws).
-import { CompiledQuery, sql } from 'kysely';
+import { CompiledQuery, sql, type RawBuilder } from 'kysely';
 import PgBoss from 'pg-boss';
 import type { Queryable } from '../db/database.ts';
 
@@ -101,24 +101,41 @@ const enqueuer = new PgBoss({
 });
 
 /**
+ * Whether pg-boss's tables exist on the database, as an expression to fold into a query the
+ * caller sends anyway (saving `enqueue` a round trip of its own): see `enqueue`'s option.
+ */
+export function jobTablesPresent(): RawBuilder<boolean> {
+  return sql<boolean>`to_regclass(${`${SCHEMA}.queue`}) is not null`;
+}
+
+/**
  * Puts a job on queue `name` through `db`: pass the transaction of the change that calls for it,
  * and the job exists exactly when the change commits. `id` (a UUID) makes the job idempotent:
  * while a job with that id is waiting, running or kept, enqueuing it again does nothing.
+ * `jobTablesPresent` is the answer of `jobTablesPresent()` asked on the same `db` by the caller,
+ * when it has it; otherwise `enqueue` asks.
  *
  * Returns the job's id, or null when nothing was enqueued: a job with that id is there already,
  * the queue does not exist yet, or background jobs have never run on this database. Work that
  * must happen regardless is found again by its own sweep (see notifications' delivery).
  */
-export async function enqueue(db: Queryable, name: string, data: object, options: { id?: string } = {}): Promise<string | null> {
+export async function enqueue(
+  db: Queryable,
+  name: string,
+  data: object,
+  options: { id?: string; jobTablesPresent?: boolean } = {},
+): Promise<string | null> {
+  const { jobTablesPresent: known, ...sendOptions } = options;
   // Before pg-boss's first start on a database its tables do not exist, and an insert into them
   // would abort the caller's transaction. (Asked each time: one process may serve several databases, as tests do.)
-  const { rows } = await sql<{ present: boolean }>`select to_regclass(${`${SCHEMA}.queue`}) is not null as present`.execute(db);
-  if (!rows[0]?.present) return null;
+  const present =
+    known ?? (await sql<{ present: boolean }>`select ${jobTablesPresent()} as present`.execute(db)).rows[0]?.present;
+  if (!present) return null;
   const onCallersConnection = {
     async executeSql(text: string, values: unknown[]) {
       const result = await db.executeQuery(CompiledQuery.raw(text, values));
       return { rows: result.rows as unknown[] };
     },
   };
-  return await enqueuer.send(name, data, { ...options, db: onCallersConnection });
+  return await enqueuer.send(name, data, { ...sendOptions, db: onCallersConnection });
 }

@@ -6,6 +6,7 @@ import {
   addCalendarDays,
   addWorkingDays,
   isWorkingDay,
+  lastDueDay,
   londonDate,
   slaState,
   SLA_STATES,
@@ -113,6 +114,10 @@ describe('the due date of a service standard in working days', () => {
       dueSoonAt: '2026-12-30T00:00:00.000Z',
       dueAt: '2026-12-31T00:00:00.000Z',
     });
+    // What residents and staff are told: the last day, not the midnight that ends it.
+    assert.equal(lastDueDay(new Date('2026-12-31T00:00:00.000Z')), '2026-12-30');
+    // In summer the midnight that ends 30 June in London is 23:00 on the 30th in UTC.
+    assert.equal(lastDueDay(new Date('2026-06-30T23:00:00.000Z')), '2026-06-30');
   });
 
   it('skips an organisation’s closure days as it does bank holidays', () => {

@@ -126,6 +126,11 @@ export function workingDaysBetween(from: Date, to: Date, closed: ClosedDays): nu
   return count;
 }
 
+/** The last day a case is due on (London date): its due time is the midnight that ends that day. */
+export function lastDueDay(dueAt: Date): string {
+  return londonDate(new Date(dueAt.getTime() - 1));
+}
+
 /** Where a case stands against its SLA: now, or, once closed, when it was closed. */
 export function slaState(dueAt: Date, dueSoonAt: Date, now: Date, closedAt?: Date | null): SlaState {
   const at = (closedAt ?? now).getTime();

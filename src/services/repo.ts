@@ -202,6 +202,130 @@ export async function listActiveServices(db: Queryable, councilId: string): Prom
   return rows.map(toRecord);
 }
 
+/** A public, active service as the resident portal shows it: nothing an advisor alone should read. */
+export interface PublicService {
+  id: string;
+  code: string;
+  name: string;
+  nameCy: string | null;
+  description: string;
+  descriptionCy: string | null;
+  slaWorkingDays: number;
+}
+
+function publicServiceQuery(db: Queryable, councilId: string) {
+  return db
+    .selectFrom('services')
+    .select([
+      'services.id',
+      'services.code',
+      'services.name',
+      'services.name_cy as nameCy',
+      'services.description',
+      'services.description_cy as descriptionCy',
+      'services.sla_working_days as slaWorkingDays',
+    ])
+    .where('services.council_id', '=', councilId)
+    .where('services.public', '=', true)
+    .where('services.active', '=', true);
+}
+
+/** The council's public, active services by name (the A to Z sorts them again in the reader's language). */
+export async function listPublicServices(db: Queryable, councilId: string): Promise<PublicService[]> {
+  return await publicServiceQuery(db, councilId).orderBy('services.name').orderBy('services.code').execute();
+}
+
+/** A public, active service by its code: the (council_id, code) unique index, and one row. */
+export async function findPublicService(db: Queryable, councilId: string, code: string): Promise<PublicService | undefined> {
+  return await publicServiceQuery(db, councilId).where('services.code', '=', code).executeTakeFirst();
+}
+
+/** The public, active services of these codes, in the order given. */
+export async function findPublicServices(db: Queryable, councilId: string, codes: string[]): Promise<PublicService[]> {
+  if (codes.length === 0) return [];
+  const rows = await publicServiceQuery(db, councilId).where('services.code', 'in', codes).execute();
+  return codes.flatMap((code) => rows.filter((row) => row.code === code));
+}
+
+/**
+ * The public, active services most asked for since `since`, most first: a count over the
+ * (council_id, received_at) index of cases, grouped by service.
+ */
+export async function mostRequestedPublicServices(
+  db: Queryable,
+  councilId: string,
+  since: Date,
+  limit: number,
+): Promise<PublicService[]> {
+  return await publicServiceQuery(db, councilId)
+    .innerJoin(
+      (eb) =>
+        eb
+          .selectFrom('cases')
+          .select(['cases.service_id', sql<number>`count(*)::int`.as('requests')])
+          .where('cases.council_id', '=', councilId)
+          .where('cases.received_at', '>=', since)
+          .groupBy('cases.service_id')
+          .as('recent'),
+      (join) => join.onRef('recent.service_id', '=', 'services.id'),
+    )
+    .orderBy('recent.requests', 'desc')
+    .orderBy('services.name')
+    .limit(limit)
+    .execute();
+}
+
+/** `text` as a LIKE pattern that matches it anywhere, its own % and _ taken literally. */
+function containing(text: string): string {
+  return `%${text.replace(/[\\%_]/g, '\\$&')}%`;
+}
+
+/**
+ * One page of the council's public, active services whose name or description (in English or
+ * Welsh) holds every word searched for; those with a word in their name first. A council offers
+ * a few hundred services at most, so the (council_id, name) index and a scan of them is enough.
+ */
+export async function searchPublicServices(
+  db: Queryable,
+  councilId: string,
+  words: string[],
+  page: number,
+  pageSize: number,
+): Promise<{ items: PublicService[]; total: number }> {
+  if (words.length === 0) return { items: [], total: 0 };
+  const patterns = words.map(containing);
+  const base = publicServiceQuery(db, councilId).where((eb) =>
+    eb.and(
+      patterns.map((pattern) =>
+        eb.or([
+          eb('services.name', 'ilike', pattern),
+          eb('services.name_cy', 'ilike', pattern),
+          eb('services.description', 'ilike', pattern),
+          eb('services.description_cy', 'ilike', pattern),
+        ]),
+      ),
+    ),
+  );
+  const inName = sql<boolean>`(${sql.join(
+    patterns.map((pattern) => sql`services.name ilike ${pattern} or services.name_cy ilike ${pattern}`),
+    sql` or `,
+  )})`;
+  const [items, count] = await Promise.all([
+    base
+      .orderBy(inName, 'desc')
+      .orderBy('services.name')
+      .orderBy('services.code')
+      .limit(pageSize)
+      .offset((page - 1) * pageSize)
+      .execute(),
+    base
+      .clearSelect()
+      .select(sql<number>`count(*)::int`.as('total'))
+      .executeTakeFirstOrThrow(),
+  ]);
+  return { items, total: count.total };
+}
+
 export async function serviceCodeTaken(db: Queryable, councilId: string, code: string): Promise<boolean> {
   const row = await db
     .selectFrom('services')

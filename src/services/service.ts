@@ -20,9 +20,23 @@ import { servicePolicy } from './policy.ts';
 import * as repo from './repo.ts';
 import type { ServiceApiView, ServiceForCase } from './schemas.ts';
 
-export type { OwningTeam, PickerService, ServiceFilters, ServiceRecord, ServiceSummary } from './repo.ts';
+export type { OwningTeam, PickerService, PublicService, ServiceFilters, ServiceRecord, ServiceSummary } from './repo.ts';
 
 export type Direction = 'up' | 'down';
+
+/** Services found per page of the portal's search. */
+export const PUBLIC_SEARCH_PAGE_SIZE = 10;
+/** How many top tasks the portal's home page links to. */
+export const TOP_TASKS = 6;
+/** Top tasks are the services most asked for over this many days... */
+const TOP_TASK_DAYS = 90;
+/** ...or, where few have been asked for yet, these (the most asked for in most councils). */
+export const USUAL_TOP_TASKS = ['bin-collection-days', 'council-tax', 'potholes', 'fly-tipping', 'bulky-waste', 'street-lights'];
+/** The counts change slowly and the home page is the busiest, so each node counts every ten minutes. */
+const TOP_TASKS_TTL_MS = 10 * 60_000;
+/** The words of a search worth matching: a sentence's worth. */
+const SEARCH_WORDS_MAX = 8;
+const SEARCH_QUERY_MAX = 200;
 
 const SERVICE_FIELDS: (keyof ServiceInput & string)[] = [
   'name',
@@ -114,6 +128,8 @@ function apiView(service: repo.ServiceRecord): ServiceApiView {
 }
 
 export function createServicesService(db: Db) {
+  const topTasksByCouncil = new Map<string, { at: number; services: repo.PublicService[] }>();
+
   async function requireService(actor: Actor, id: string, action: 'read' | 'manage'): Promise<repo.ServiceRecord> {
     const service = isUuid(id) ? await repo.findService(db, id) : undefined;
     // Another council's service does not exist as far as this council is concerned.
@@ -207,6 +223,51 @@ export function createServicesService(db: Db) {
       if (!isUuid(councilId) || typeof code !== 'string' || code.length > 60) return undefined;
       const service = await repo.findActiveServiceByCode(db, councilId, code);
       return service ? toServiceForCase(service) : undefined;
+    },
+
+    /** The council's public, active services: the resident portal's A to Z. */
+    async publicCatalogue(councilId: string): Promise<repo.PublicService[]> {
+      if (!isUuid(councilId)) return [];
+      return await repo.listPublicServices(db, councilId);
+    },
+
+    /** A public, active service of the council by its code; undefined for any other (staff-only, stopped, unknown). */
+    async publicService(councilId: string, code: string): Promise<repo.PublicService | undefined> {
+      if (!isUuid(councilId) || typeof code !== 'string' || !/^[a-z0-9][a-z0-9-]{1,59}$/.test(code)) return undefined;
+      return await repo.findPublicService(db, councilId, code);
+    },
+
+    /** One page of the council's public, active services matching every word of `query`. */
+    async searchPublicServices(
+      councilId: string,
+      query: string,
+      page = 1,
+    ): Promise<{ items: repo.PublicService[]; total: number; page: number; pageCount: number }> {
+      const words = query.slice(0, SEARCH_QUERY_MAX).split(/\s+/).filter(Boolean).slice(0, SEARCH_WORDS_MAX);
+      const current = Math.max(1, Math.min(10_000, Math.floor(page) || 1));
+      if (!isUuid(councilId) || words.length === 0) return { items: [], total: 0, page: current, pageCount: 1 };
+      const { items, total } = await repo.searchPublicServices(db, councilId, words, current, PUBLIC_SEARCH_PAGE_SIZE);
+      return { items, total, page: current, pageCount: Math.max(1, Math.ceil(total / PUBLIC_SEARCH_PAGE_SIZE)) };
+    },
+
+    /**
+     * The portal home page's top tasks: the public services residents asked for most in the last
+     * 90 days, made up to six from the usual top tasks and then the A to Z where too few were asked for.
+     */
+    async topTasks(councilId: string, now = new Date()): Promise<repo.PublicService[]> {
+      if (!isUuid(councilId)) return [];
+      const cached = topTasksByCouncil.get(councilId);
+      if (cached && now.getTime() - cached.at < TOP_TASKS_TTL_MS && now.getTime() >= cached.at) return cached.services;
+      const since = new Date(now.getTime() - TOP_TASK_DAYS * 24 * 3_600_000);
+      const chosen = await repo.mostRequestedPublicServices(db, councilId, since, TOP_TASKS);
+      const add = (more: repo.PublicService[]) => {
+        for (const service of more)
+          if (chosen.length < TOP_TASKS && !chosen.some((other) => other.id === service.id)) chosen.push(service);
+      };
+      if (chosen.length < TOP_TASKS) add(await repo.findPublicServices(db, councilId, USUAL_TOP_TASKS));
+      if (chosen.length < TOP_TASKS) add(await repo.listPublicServices(db, councilId));
+      topTasksByCouncil.set(councilId, { at: now.getTime(), services: chosen });
+      return chosen;
     },
 
     /** The active services the actor may raise a case for, by name: the "raise a case" picker. */

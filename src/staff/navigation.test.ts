@@ -26,6 +26,7 @@ describe('the staff desktop navigation', () => {
   it('shows a council administrator every section', () => {
     assert.deepEqual(keysFor(aStaffMember(['admin'])), [
       'home',
+      'knowledge',
       'services',
       'users',
       'teams',
@@ -39,11 +40,11 @@ describe('the staff desktop navigation', () => {
   });
 
   it('shows the data protection officer the audit trail but no administration', () => {
-    assert.deepEqual(keysFor(aStaffMember(['dpo'])), ['home', 'customers', 'audit']);
+    assert.deepEqual(keysFor(aStaffMember(['dpo'])), ['home', 'customers', 'knowledge', 'audit']);
   });
 
-  it('shows an advisor the home page, customers and contact logging', () => {
-    assert.deepEqual(keysFor(aStaffMember(['advisor'])), ['home', 'customers', 'contacts', 'outbox']);
+  it('shows an advisor the home page, customers, contact logging, the team queue and the knowledge base', () => {
+    assert.deepEqual(keysFor(aStaffMember(['advisor'])), ['home', 'customers', 'contacts', 'cases', 'knowledge', 'outbox']);
   });
 
   it('keeps customer records from those with no need to see them', () => {
@@ -74,6 +75,37 @@ describe('the staff desktop navigation', () => {
     assert.ok(!keysFor(aStaffMember(['admin'], 'partner')).includes('outbox'));
   });
 
+  it('opens the team queue to those who work or lead cases, partners included, and to nobody else', () => {
+    for (const role of ['advisor', 'officer', 'team_leader'] as Role[]) {
+      assert.ok(keysFor(aStaffMember([role])).includes('cases'), role);
+    }
+    assert.ok(keysFor(aStaffMember(['partner_worker'], 'partner')).includes('cases'));
+    for (const role of ['complaints_officer', 'performance_analyst', 'dpo', 'admin'] as Role[]) {
+      assert.ok(!keysFor(aStaffMember([role])).includes('cases'), role);
+    }
+    const t = (key: string) => `text of ${key}`;
+    const cases = staffNavigation(aStaffMember(['officer']), '/staff/cases', t).find((item) => item.active);
+    assert.deepEqual(cases, { text: 'text of cases.navigation.label', href: '/staff/cases', active: true });
+  });
+
+  it('opens the knowledge base to everyone in the council and to partner agencies (who read its public articles)', () => {
+    for (const role of [
+      'advisor',
+      'officer',
+      'team_leader',
+      'complaints_officer',
+      'performance_analyst',
+      'admin',
+      'dpo',
+    ] as Role[]) {
+      assert.ok(keysFor(aStaffMember([role])).includes('knowledge'), role);
+    }
+    assert.ok(keysFor(aStaffMember(['partner_worker'], 'partner')).includes('knowledge'));
+    const t = (key: string) => `text of ${key}`;
+    const knowledge = staffNavigation(aStaffMember(['advisor']), '/staff/knowledge/1', t).find((item) => item.active);
+    assert.deepEqual(knowledge, { text: 'text of knowledge.navigation.label', href: '/staff/knowledge', active: true });
+  });
+
   it('names a section by its capability’s own messages where it has them', () => {
     const t = (key: string) => `text of ${key}`;
     const outbox = staffNavigation(aStaffMember(['advisor']), '/staff/outbox', t).find((item) => item.href === '/staff/outbox');
@@ -83,6 +115,7 @@ describe('the staff desktop navigation', () => {
   it('keeps the council-wide security settings from a partner agency’s administrator', () => {
     assert.deepEqual(keysFor(aStaffMember(['admin'], 'partner')), [
       'home',
+      'knowledge',
       'users',
       'teams',
       'organisations',
@@ -104,7 +137,15 @@ describe('the staff desktop navigation', () => {
   });
 
   it('joins the sections of every role a person holds', () => {
-    assert.deepEqual(keysFor(aStaffMember(['advisor', 'dpo'])), ['home', 'customers', 'contacts', 'audit', 'outbox']);
+    assert.deepEqual(keysFor(aStaffMember(['advisor', 'dpo'])), [
+      'home',
+      'customers',
+      'contacts',
+      'cases',
+      'knowledge',
+      'audit',
+      'outbox',
+    ]);
   });
 
   it('marks the section of the current page, and home only on the home page itself', () => {

@@ -1,10 +1,12 @@
 // The staff desktop's primary navigation: each person sees the sections their roles open.
+import { caseQueuePolicy } from '../cases/policy.ts';
 import { LOGGING_ROLES } from '../contacts/policy.ts';
 import { customerSearchPolicy } from '../customers/policy.ts';
 import { closurePolicy } from '../services/calendarPolicy.ts';
 import type { Role, StaffActor } from '../platform/actor.ts';
 import type { Translate } from '../platform/i18n.ts';
 import { OUTBOX_ROLES, outboxPolicy } from '../platform/notifications/policy.ts';
+import { knowledgePolicy } from '../services/knowledgePolicy.ts';
 import { catalogueAdministrationPolicy } from '../services/policy.ts';
 
 interface Section {
@@ -28,6 +30,20 @@ export const SECTIONS: Section[] = [
     opens: (actor) => customerSearchPolicy.can(actor, 'search', { councilId: actor.councilId }),
   },
   { key: 'contacts', href: '/staff/contacts/new', roles: LOGGING_ROLES },
+  {
+    key: 'cases',
+    href: '/staff/cases',
+    roles: ['advisor', 'officer', 'team_leader', 'partner_worker'],
+    opens: (actor) => caseQueuePolicy.can(actor, 'open', { organisationId: actor.organisationId }),
+    messages: { label: 'cases.navigation.label', description: 'cases.navigation.description' },
+  },
+  {
+    key: 'knowledge',
+    href: '/staff/knowledge',
+    roles: [],
+    opens: (actor) => knowledgePolicy.can(actor, 'open', { councilId: actor.councilId }),
+    messages: { label: 'knowledge.navigation.label', description: 'knowledge.navigation.description' },
+  },
   {
     key: 'services',
     href: '/staff/admin/services',

@@ -24,8 +24,12 @@ const WORK_PAGES: Record<string, Role[]> = {
   '/staff/customers': ['advisor', 'officer', 'team_leader', 'complaints_officer', 'dpo'],
   '/staff/contacts/new': ['advisor', 'officer', 'team_leader', 'complaints_officer', 'partner_worker'],
   '/staff/outbox': ['advisor', 'officer', 'team_leader', 'complaints_officer', 'admin'],
+  // The team queue: for those who work or lead cases (an organisation with no teams shows an empty page).
+  '/staff/cases': ['advisor', 'officer', 'team_leader', 'partner_worker'],
   // The service catalogue: run by a council's administrators, read by its team leaders.
   '/staff/admin/services': ['admin', 'team_leader'],
+  // The knowledge base: read by everyone who works for the council (partners read its public articles).
+  '/staff/knowledge': [...ROLES],
 };
 const workPagesOf = (role: Role): string[] => Object.keys(WORK_PAGES).filter((path) => WORK_PAGES[path]!.includes(role));
 
@@ -113,7 +117,7 @@ describe('authorisation between organisations and roles', () => {
       const home = await client.get('/staff');
       assert.deepEqual(
         navigation(home).sort(),
-        ['/staff', ...ADMIN_PAGES.filter((path) => path !== '/staff/admin/security')].sort(),
+        ['/staff', '/staff/knowledge', ...ADMIN_PAGES.filter((path) => path !== '/staff/admin/security')].sort(),
       );
     });
 

@@ -7,7 +7,7 @@ import { sql } from 'kysely';
 import { findFirstCouncil } from '../../src/organisations/repo.ts';
 import { systemActor } from '../../src/platform/actor.ts';
 import type { Scope } from '../../src/platform/apiKeys/scopes.ts';
-import { aPartnerAgency } from '../support/builders.ts';
+import { FLY_TIPPING_QUESTIONS, aPartnerAgency, aService, aTeam } from '../support/builders.ts';
 import { assertProblem, call } from '../support/api.ts';
 import { startTestServer, type TestServer } from '../support/server.ts';
 
@@ -25,54 +25,24 @@ describe('the cases API', () => {
     server = await startTestServer();
     const db = server.db;
     councilId = (await findFirstCouncil(db))!.id;
-    const team = await db
-      .insertInto('teams')
-      .values({ organisation_id: councilId, code: 'street-scene', name: 'Street Scene' })
-      .returning('id')
-      .executeTakeFirstOrThrow();
-    const urgentTeam = await db
-      .insertInto('teams')
-      .values({ organisation_id: councilId, code: 'rapid-response', name: 'Rapid Response' })
-      .returning('id')
-      .executeTakeFirstOrThrow();
-    const service = await db
-      .insertInto('services')
-      .values({
-        council_id: councilId,
-        code: 'fly-tipping',
-        name: 'Report fly-tipping',
-        team_id: team.id,
-        organisation_id: councilId,
-        sla_working_days: 5,
-      })
-      .returning('id')
-      .executeTakeFirstOrThrow();
-    await db
-      .insertInto('service_questions')
-      .values([
-        {
-          service_id: service.id,
-          position: 1,
-          code: 'what',
-          label: 'What has been dumped?',
-          kind: 'choice',
-          required: true,
-          options: JSON.stringify([
-            { value: 'bags', label: 'Bags' },
-            { value: 'asbestos', label: 'Asbestos' },
-          ]),
-        },
-        { service_id: service.id, position: 2, code: 'where', label: 'Where is it?', kind: 'location', required: true },
-      ])
-      .execute();
+    const teamId = await aTeam(db, { organisationId: councilId, code: 'street-scene', name: 'Street Scene' });
+    const urgentTeamId = await aTeam(db, { organisationId: councilId, code: 'rapid-response', name: 'Rapid Response' });
+    const serviceId = await aService(db, {
+      councilId,
+      teamId,
+      code: 'fly-tipping',
+      name: 'Report fly-tipping',
+      slaWorkingDays: 5,
+      questions: FLY_TIPPING_QUESTIONS,
+    });
     await db
       .insertInto('service_routing_rules')
       .values({
-        service_id: service.id,
+        service_id: serviceId,
         position: 1,
         question_code: 'what',
         answer_value: 'asbestos',
-        team_id: urgentTeam.id,
+        team_id: urgentTeamId,
         priority: 'urgent',
       })
       .execute();

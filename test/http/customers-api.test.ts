@@ -79,6 +79,66 @@ describe('the customers and contacts API', () => {
     }
   });
 
+  it('finds the customer a case was raised for by the case reference, typed any way, and says it matched on it', async () => {
+    const created = await call(server.url, 'POST', '/api/v1/customers', {
+      key: writer,
+      body: {
+        givenName: 'Gwenllian',
+        familyName: 'Rowlands',
+        address: { line1: '3 Bridge Street', town: 'Llanfyllin', postcode: 'SY22 5AU' },
+      },
+    });
+    assert.equal(created.status, 201, created.text);
+    const team = await server.db
+      .insertInto('teams')
+      .values({ organisation_id: councilId, code: 'highways', name: 'Highways' })
+      .returning('id')
+      .executeTakeFirstOrThrow();
+    await server.db
+      .insertInto('services')
+      .values({
+        council_id: councilId,
+        code: 'pothole',
+        name: 'Report a pothole',
+        team_id: team.id,
+        organisation_id: councilId,
+        sla_working_days: 10,
+      })
+      .execute();
+    const raise = (customerId?: string) =>
+      server.services.cases.raise(
+        systemActor('test'),
+        {
+          serviceCode: 'pothole',
+          description: 'Deep pothole by the school',
+          channel: 'phone',
+          ...(customerId ? { customerId } : {}),
+        },
+        { council: councilId },
+      );
+    const theirs = await raise(String(created.body.id));
+    const nobodys = await raise();
+
+    const compact = theirs.reference.replaceAll('-', '');
+    for (const q of [theirs.reference, theirs.reference.toLowerCase(), compact.toLowerCase(), `Rowlands ${theirs.reference}`]) {
+      const found = await call(server.url, 'GET', `/api/v1/customers?q=${encodeURIComponent(q)}`, { key: reader });
+      assert.equal(found.status, 200, found.text);
+      const items = found.body.items as { id: string; matchedOn: string[] }[];
+      assert.deepEqual(
+        items.map((item) => item.id),
+        [created.body.id],
+        q,
+      );
+      assert.ok(items[0]!.matchedOn.includes('caseReference'), `${q}: ${items[0]!.matchedOn.join(', ')}`);
+    }
+    // A case raised for nobody finds nobody; nor does a reference with someone else's name beside it.
+    for (const q of [nobodys.reference, `Llewellyn ${theirs.reference}`]) {
+      const found = await call(server.url, 'GET', `/api/v1/customers?q=${encodeURIComponent(q)}`, { key: reader });
+      assert.equal(found.status, 200, found.text);
+      assert.deepEqual(found.body.items, [], q);
+    }
+  });
+
   it('answers a customer with their contacts newest first, and audits the read', async () => {
     const created = await call(server.url, 'POST', '/api/v1/customers', {
       key: writer,

@@ -95,9 +95,19 @@ describe('the language of the pages', () => {
     assert.equal(home.heading, cy('staff.home.greeting', { name: 'Gwen Ap Dafydd' }));
     assert.deepEqual(
       texts(home, '.moj-primary-navigation__link'),
-      ['home', 'services', 'users', 'teams', 'organisations', 'security', 'audit', 'outbox', 'closures', 'apiKeys'].map((key) =>
-        cy(sectionLabel(SECTIONS.find((section) => section.key === key)!)),
-      ),
+      [
+        'home',
+        'knowledge',
+        'services',
+        'users',
+        'teams',
+        'organisations',
+        'security',
+        'audit',
+        'outbox',
+        'closures',
+        'apiKeys',
+      ].map((key) => cy(sectionLabel(SECTIONS.find((section) => section.key === key)!))),
     );
     const users = await client.get('/staff/admin/users');
     assert.equal(lang(users), 'cy');

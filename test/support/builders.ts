@@ -1,9 +1,10 @@
 // Builders for test data, through the same operations the application uses.
 import crypto from 'node:crypto';
 import type { Db } from '../../src/db/database.ts';
-import { findFirstCouncil, findOrganisation } from '../../src/organisations/repo.ts';
+import { findFirstCouncil, findOrganisation, insertTeam } from '../../src/organisations/repo.ts';
 import { createOrganisationsService } from '../../src/organisations/service.ts';
 import { systemActor, type Role } from '../../src/platform/actor.ts';
+import type { QuestionKind } from '../../src/services/schemas.ts';
 
 export interface BuiltStaffMember {
   id: string;
@@ -34,4 +35,89 @@ export async function aPartnerAgency(db: Db, code: string, name = `Partner ${cod
   const council = await findFirstCouncil(db);
   if (!council) throw new Error('no council');
   return await createOrganisationsService(db).addPartner(systemActor('test'), council.id, { code, name });
+}
+
+/** A team of `organisationId` with these staff in it. */
+export async function aTeam(
+  db: Db,
+  team: { organisationId: string; code: string; name: string; nameCy?: string },
+  members: { id: string }[] = [],
+): Promise<string> {
+  const id = await insertTeam(db, team);
+  if (members.length > 0)
+    await db
+      .insertInto('team_members')
+      .values(members.map((member) => ({ team_id: id, user_id: member.id })))
+      .execute();
+  return id;
+}
+
+export interface QuestionSpec {
+  code: string;
+  label: string;
+  kind: QuestionKind;
+  required?: boolean;
+  /** For a choice: its options' values and labels. */
+  options?: [string, string][];
+}
+
+/** The questions the case tests' fly-tipping service asks: what was dumped, and where. */
+export const FLY_TIPPING_QUESTIONS: QuestionSpec[] = [
+  {
+    code: 'what',
+    label: 'What has been dumped?',
+    kind: 'choice',
+    options: [
+      ['bags', 'Bags'],
+      ['asbestos', 'Asbestos'],
+    ],
+  },
+  { code: 'where', label: 'Where is it?', kind: 'location' },
+];
+
+/** A service of the council owned by `teamId` (one of the council's own), asking these questions in order. */
+export async function aService(
+  db: Db,
+  service: {
+    councilId: string;
+    teamId: string;
+    code: string;
+    name: string;
+    nameCy?: string;
+    slaWorkingDays: number;
+    advisorScript?: string;
+    questions?: QuestionSpec[];
+  },
+): Promise<string> {
+  const { id } = await db
+    .insertInto('services')
+    .values({
+      council_id: service.councilId,
+      code: service.code,
+      name: service.name,
+      name_cy: service.nameCy ?? null,
+      team_id: service.teamId,
+      organisation_id: service.councilId,
+      sla_working_days: service.slaWorkingDays,
+      advisor_script: service.advisorScript ?? null,
+    })
+    .returning('id')
+    .executeTakeFirstOrThrow();
+  const questions = service.questions ?? [];
+  if (questions.length > 0)
+    await db
+      .insertInto('service_questions')
+      .values(
+        questions.map((question, index) => ({
+          service_id: id,
+          position: index + 1,
+          code: question.code,
+          label: question.label,
+          kind: question.kind,
+          required: question.required ?? true,
+          options: JSON.stringify((question.options ?? []).map(([value, label]) => ({ value, label }))),
+        })),
+      )
+      .execute();
+  return id;
 }

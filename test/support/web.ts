@@ -43,6 +43,25 @@ export class WebClient {
     return await this.request('POST', path, body);
   }
 
+  /**
+   * Posts a multipart form (with files), the CSRF token first as the page's forms send it.
+   * `fields` go in order; a Blob value is a file, sent with `fileName`.
+   */
+  async postMultipart(path: string, fields: [string, string | { content: Buffer; fileName: string }][]): Promise<Page> {
+    const body = new FormData();
+    if (this.csrfToken) body.append('_csrf', this.csrfToken);
+    for (const [name, value] of fields) {
+      if (typeof value === 'string') body.append(name, value);
+      else body.append(name, new Blob([value.content]), value.fileName);
+    }
+    return await this.request('POST', path, body);
+  }
+
+  /** The cookies held, as a Cookie header: for a raw fetch (a download's bytes, say). */
+  cookieHeader(): string {
+    return [...this.cookies].map(([name, value]) => `${name}=${value}`).join('; ');
+  }
+
   /** Follows a redirect response with a GET. */
   async follow(page: Page): Promise<Page> {
     if (!page.location) throw new Error(`expected a redirect, got ${page.status}`);
@@ -54,10 +73,11 @@ export class WebClient {
     return await this.post('/staff/sign-in', { email, password });
   }
 
-  private async request(method: string, path: string, body?: URLSearchParams): Promise<Page> {
+  private async request(method: string, path: string, body?: URLSearchParams | FormData): Promise<Page> {
     const headers: Record<string, string> = {};
-    if (this.cookies.size > 0) headers.cookie = [...this.cookies].map(([name, value]) => `${name}=${value}`).join('; ');
-    if (body) headers['content-type'] = 'application/x-www-form-urlencoded';
+    if (this.cookies.size > 0) headers.cookie = this.cookieHeader();
+    // fetch sets a FormData body's multipart type, with its boundary, itself.
+    if (body instanceof URLSearchParams) headers['content-type'] = 'application/x-www-form-urlencoded';
     if (this.address) headers['x-forwarded-for'] = this.address;
     const response = await fetch(new URL(path, this.baseUrl), { method, headers, body, redirect: 'manual' });
     for (const setCookie of response.headers.getSetCookie()) {

@@ -8,6 +8,8 @@ import * as services from './0004_services.ts';
 import * as notifications from './0007_notifications.ts';
 import * as cases from './0008_cases.ts';
 import * as calendar from './0006_calendar.ts';
+import * as knowledge from './0009_knowledge.ts';
+import * as casesQueue from './0010_cases_queue.ts';
 
 export const migrations: Record<string, Migration> = {
   '0001_platform': platform,
@@ -17,4 +19,6 @@ export const migrations: Record<string, Migration> = {
   '0006_calendar': calendar,
   '0007_notifications': notifications,
   '0008_cases': cases,
+  '0009_knowledge': knowledge,
+  '0010_cases_queue': casesQueue,
 };

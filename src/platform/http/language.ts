@@ -33,6 +33,8 @@ export function setUpLanguage(app: FastifyInstance, messages = loadMessages()): 
       });
       const url = new URL(request.url, 'http://localhost');
       url.searchParams.delete('lang');
+      // The address may carry a secret (a tracking link's token): keep it out of caches and referrers.
+      reply.header('cache-control', 'no-store').header('referrer-policy', 'no-referrer');
       return reply.redirect(`${url.pathname}${url.search}`, 303);
     }
     const remembered = request.cookies[LANGUAGE_COOKIE];

@@ -14,8 +14,8 @@ declare module 'fastify' {
     userId?: string;
     startedAt?: number;
     lastSeenAt?: number;
-    /** An i18n key shown once on the next page, e.g. "Password changed". */
-    flash?: string;
+    /** An i18n key shown once on the next page, e.g. "Password changed" (with its values, if it has any). */
+    flash?: string | { key: string; params: Record<string, string | number> };
     /** A right password, waiting for the second factor. */
     pendingSignIn?: { userId: string; at: number; returnTo?: string };
     /** The secret being set up, until a code from it is confirmed. */

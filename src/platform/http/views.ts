@@ -80,6 +80,11 @@ async function pageData(request: FastifyRequest, reply: FastifyReply, settings: 
     dateStyle: 'long',
     timeZone: 'Europe/London',
   });
+  // For tables with many columns: "30 Nov 2026".
+  const shortDayFormat = new Intl.DateTimeFormat(language === 'cy' ? 'cy-GB' : 'en-GB', {
+    dateStyle: 'medium',
+    timeZone: 'Europe/London',
+  });
   return {
     t,
     language,
@@ -97,5 +102,6 @@ async function pageData(request: FastifyRequest, reply: FastifyReply, settings: 
     }),
     formatDateTime: (value: Date | string | null) => (value ? dateFormat.format(new Date(value)) : ''),
     formatDate: (value: Date | string | null) => (value ? dayFormat.format(new Date(value)) : ''),
+    formatShortDate: (value: Date | string | null) => (value ? shortDayFormat.format(new Date(value)) : ''),
   };
 }

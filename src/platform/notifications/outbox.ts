@@ -5,7 +5,7 @@ import { parsePhoneNumberFromString } from 'libphonenumber-js';
 import type { Queryable } from '../../db/database.ts';
 import type { Language } from '../i18n.ts';
 import { enqueue } from '../jobs.ts';
-import { insertNotification } from './repo.ts';
+import { insertNotificationForSending } from './repo.ts';
 import { renderNotification, type Channel, type NotificationEvent, type Personalisation } from './templates.ts';
 
 /** The pg-boss queue that sends messages (see delivery.ts). */
@@ -92,7 +92,7 @@ export function dedupeKey(
 export async function queueNotification(trx: Queryable, request: NotificationRequest): Promise<{ id: string } | undefined> {
   const recipient = normaliseRecipient(request.channel, request.recipient);
   const rendered = renderNotification(request.event, request.channel, request.language, request.personalisation);
-  const id = await insertNotification(trx, {
+  const inserted = await insertNotificationForSending(trx, {
     councilId: request.councilId,
     event: request.event,
     channel: request.channel,
@@ -106,8 +106,9 @@ export async function queueNotification(trx: Queryable, request: NotificationReq
     recordId: request.recordId ?? null,
     dedupeKey: dedupeKey(request, recipient),
   });
-  if (id === undefined) return undefined;
+  if (inserted === undefined) return undefined;
+  const { id, jobTablesPresent } = inserted;
   // The job's id is the message's: the sweep that re-enqueues waiting messages adds no second job.
-  await enqueue(trx, SEND_QUEUE, { notificationId: id }, { id });
+  await enqueue(trx, SEND_QUEUE, { notificationId: id }, { id, jobTablesPresent });
   return { id };
 }

@@ -4,6 +4,7 @@ import { sql } from 'kysely';
 import type { Db, Queryable } from '../../db/database.ts';
 import type { Language } from '../i18n.ts';
 import { isUuid } from '../ids.ts';
+import { jobTablesPresent } from '../jobs.ts';
 import type { Channel } from './templates.ts';
 import type { NotificationStatus, OutboxFilters } from './types.ts';
 
@@ -24,7 +25,18 @@ export interface NewNotification {
 
 /** Inserts the message unless one with its dedupe key exists; its id, or undefined if it was there already. */
 export async function insertNotification(db: Queryable, message: NewNotification): Promise<string | undefined> {
-  const row = await db
+  return (await insertNotificationForSending(db, message))?.id;
+}
+
+/**
+ * insertNotification, also answering (in the same round trip) whether pg-boss's tables exist,
+ * which `enqueue` needs to know before it queues the sending job on the same transaction.
+ */
+export async function insertNotificationForSending(
+  db: Queryable,
+  message: NewNotification,
+): Promise<{ id: string; jobTablesPresent: boolean } | undefined> {
+  return await db
     .insertInto('notifications')
     .values({
       council_id: message.councilId,
@@ -41,9 +53,8 @@ export async function insertNotification(db: Queryable, message: NewNotification
       dedupe_key: message.dedupeKey,
     })
     .onConflict((conflict) => conflict.column('dedupe_key').doNothing())
-    .returning('id')
+    .returning(['id', jobTablesPresent().as('jobTablesPresent')])
     .executeTakeFirst();
-  return row?.id;
 }
 
 /** A message as the sender needs it. */
