@@ -507,6 +507,17 @@ export interface KnowledgeArticleVersionsTable {
   created_at: CreatedAt;
 }
 
+export interface KnowledgeArticleFeedbackTable {
+  id: Generated<string>;
+  article_id: string;
+  council_id: string;
+  version: number;
+  useful: boolean;
+  comment: string | null;
+  language: string;
+  created_at: CreatedAt;
+}
+
 export interface Database {
   organisations: OrganisationsTable;
   teams: TeamsTable;
@@ -543,6 +554,7 @@ export interface Database {
   notifications: NotificationsTable;
   knowledge_articles: KnowledgeArticlesTable;
   knowledge_article_versions: KnowledgeArticleVersionsTable;
+  knowledge_article_feedback: KnowledgeArticleFeedbackTable;
 }
 
 export type OrganisationRow = Selectable<OrganisationsTable>;

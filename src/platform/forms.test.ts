@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { Type } from '@sinclair/typebox';
 import {
+  caughtInHoneypot,
   choice,
   choices,
   emailAddress,
@@ -163,5 +164,16 @@ describe('reading a GOV.UK date input', () => {
     assert.equal(readDateInput(boxes('4', '', '2027'), 'when').state, 'incomplete');
     assert.equal(readDateInput(boxes('4', 'March', '2027'), 'when').state, 'invalid');
     assert.equal(readDateInput(boxes('4', '3', '27'), 'when').state, 'invalid');
+  });
+});
+
+describe('the honeypot of a public form', () => {
+  it('catches a form whose hidden box was filled in', () => {
+    assert.equal(caughtInHoneypot({ useful: 'yes', website: 'http://spam.example' }), true);
+  });
+
+  it('lets through a form whose hidden box is empty, blank or absent, and a body that is not a form', () => {
+    for (const body of [{ website: '' }, { website: '   ' }, { useful: 'yes' }, undefined, null, 'website=x'])
+      assert.equal(caughtInHoneypot(body), false, JSON.stringify(body));
   });
 });

@@ -43,6 +43,19 @@ export function password(missing: string): TString {
   });
 }
 
+/**
+ * A honeypot: a text box that people never meet (hidden from sight, screen readers and the
+ * keyboard) but that scripts filling in every field fill in. A public form that finds it filled
+ * answers as if it had worked and keeps nothing. Rate limits do the rest: no CAPTCHA, which would
+ * shut out disabled people.
+ */
+export const HONEYPOT_FIELD = 'website';
+
+export function caughtInHoneypot(body: unknown): boolean {
+  const value = body && typeof body === 'object' ? (body as Record<string, unknown>)[HONEYPOT_FIELD] : undefined;
+  return typeof value === 'string' && value.trim() !== '';
+}
+
 /** One of a fixed set (radios, a select). */
 export function choice<V extends string>(values: readonly V[], missing: string) {
   return Type.Union(

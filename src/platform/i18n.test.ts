@@ -156,6 +156,48 @@ describe('the English and Welsh messages', () => {
   });
 });
 
+// Urdu covers only the pages that offer it (their routes' `config.languages`): the portal's home
+// page in its layout. Every message those templates use is in Urdu, and nothing else is.
+describe('the Urdu messages', () => {
+  const messages = loadMessages();
+  const englishKeys = new Set(messageKeys(messages.en));
+  const urduKeys = messageKeys(messages.ur);
+  const HOME_PAGE = [
+    'views/layouts/base.njk',
+    'views/layouts/portal.njk',
+    'views/partials/footer.njk',
+    'src/portal/views/home.njk',
+    'src/portal/views/search-form.njk',
+  ];
+
+  it('have a message for every key the home page and its layout use', () => {
+    const used = HOME_PAGE.flatMap((file) => literalKeys(fs.readFileSync(path.join(PROJECT_ROOT, file), 'utf8')));
+    assert.ok(used.length > 15, `expected the home page's keys (found ${used.length})`);
+    assert.deepEqual(
+      used.filter((key) => !urduKeys.includes(key)),
+      [],
+    );
+  });
+
+  it('are each a message English has, with the same {placeholders}, and not left in English', () => {
+    const problems: string[] = [];
+    for (const key of urduKeys) {
+      if (!englishKeys.has(key)) {
+        problems.push(`${key}: not an English key`);
+        continue;
+      }
+      const english = formsOf(lookUp(messages.en, key)).flatMap(placeholders).sort();
+      const urdu = formsOf(lookUp(messages.ur, key));
+      if (JSON.stringify(urdu.flatMap(placeholders).sort()) !== JSON.stringify(english))
+        problems.push(`${key}: placeholders differ`);
+      // Written in Urdu's script (a message that is only a placeholder, such as the council's name, aside).
+      if (urdu.some((form) => form.replace(/\{\w+\}/g, '').trim() !== '' && !/[\u0600-\u06FF]/.test(form)))
+        problems.push(`${key}: not in Urdu`);
+    }
+    assert.deepEqual(problems, []);
+  });
+});
+
 type Message = ReturnType<typeof lookUp>;
 
 function formsOf(message: Message): string[] {

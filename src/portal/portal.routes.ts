@@ -1,16 +1,17 @@
 // The resident portal's shell: the home page with the top tasks, the A to Z of services, each
 // service's start page, search across services and help articles, the help articles themselves,
 // and the pages every public service must have. The portal serves one council (the first).
-import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
-import { NotFound } from '../platform/errors.ts';
+import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
+import { Invalid, NotFound, type FieldError } from '../platform/errors.ts';
+import { caughtInHoneypot, pageErrors } from '../platform/forms.ts';
 import type { Language } from '../platform/i18n.ts';
-import { paragraphsOf, type KnowledgeService } from '../services/knowledge.ts';
+import { FEEDBACK_COMMENT_MAX, paragraphsOf, type KnowledgeService, type PublicArticle } from '../services/knowledge.ts';
 import type { PublicService, ServicesService } from '../services/service.ts';
 import { byLetter } from './aToZ.ts';
 
 export interface PortalOptions {
   services: Pick<ServicesService, 'publicCatalogue' | 'publicService' | 'searchPublicServices' | 'topTasks'>;
-  knowledge: Pick<KnowledgeService, 'publicArticles' | 'publicArticle' | 'searchPublic'>;
+  knowledge: Pick<KnowledgeService, 'publicArticles' | 'publicArticle' | 'searchPublic' | 'recordPublicFeedback'>;
   /** The id of the council whose portal this is. */
   portalCouncil: () => Promise<string | undefined>;
   /** Whether start pages lead to the online request journeys (else they give the phone route). */
@@ -19,6 +20,8 @@ export interface PortalOptions {
 
 /** Longest search worth reading: a sentence. */
 const QUERY_MAX = 200;
+/** Anonymous answers to "is this page useful?": a person sends one; a script gets few. */
+const FEEDBACK_LIMIT = { max: 10, timeWindow: '1 minute' };
 
 const inLanguage = (english: string, welsh: string | null, language: Language) => (language === 'cy' && welsh) || english;
 
@@ -41,7 +44,8 @@ export const portalRoutes: FastifyPluginAsync<PortalOptions> = async (app, { ser
     return id;
   }
 
-  app.get('/', async (request, reply) => {
+  // The home page is also in Urdu (right to left), as the reporting journey will be.
+  app.get('/', { config: { languages: ['ur'] } }, async (request, reply) => {
     const id = await portalCouncil();
     const tasks = id ? await services.topTasks(id) : [];
     return reply.render('portal/views/home.njk', { tasks: tasks.map((task) => serviceLink(task, request.language)) });
@@ -104,17 +108,80 @@ export const portalRoutes: FastifyPluginAsync<PortalOptions> = async (app, { ser
   });
 
   app.get<{ Params: { id: string } }>('/help/:id', async (request, reply) => {
-    const article = await knowledge.publicArticle(await council(), request.params.id);
-    if (!article) throw new NotFound('article');
+    const article = await publicArticle(request.params.id);
     const { language } = request;
     const welsh = language === 'cy' && article.titleCy !== null && article.bodyCy !== null;
     return reply.render('portal/views/article.njk', {
+      id: article.id,
       title: welsh ? article.titleCy : article.title,
       paragraphs: paragraphsOf(welsh ? article.bodyCy : article.body),
       service:
         article.serviceCode && article.serviceName
           ? { href: `/services/${article.serviceCode}`, text: inLanguage(article.serviceName, article.serviceNameCy, language) }
           : null,
+    });
+  });
+
+  async function publicArticle(id: string): Promise<PublicArticle> {
+    const article = await knowledge.publicArticle(await council(), id);
+    if (!article) throw new NotFound('article');
+    return article;
+  }
+
+  const articleTitle = (article: PublicArticle, language: Language) =>
+    language === 'cy' && article.titleCy && article.bodyCy ? article.titleCy : article.title;
+
+  function renderFeedback(
+    request: FastifyRequest,
+    reply: FastifyReply,
+    article: PublicArticle,
+    form: { values: Record<string, unknown>; errors?: FieldError[] },
+    status = 200,
+  ) {
+    return reply.render(
+      'portal/views/feedback.njk',
+      {
+        id: article.id,
+        articleTitle: articleTitle(article, request.language),
+        values: form.values,
+        commentMaxLength: FEEDBACK_COMMENT_MAX,
+        ...(form.errors ? { errors: pageErrors(request.t, form.errors) } : {}),
+      },
+      status,
+    );
+  }
+
+  // "Is this page useful?": the article's Yes sends its answer at once; its No leads here, to say
+  // what was missing. The form asks both, so that it stands alone without JavaScript.
+  app.get<{ Params: { id: string } }>('/help/:id/feedback', async (request, reply) =>
+    renderFeedback(request, reply, await publicArticle(request.params.id), { values: { useful: 'no' } }),
+  );
+
+  app.post<{ Params: { id: string } }>(
+    '/help/:id/feedback',
+    { config: { rateLimit: FEEDBACK_LIMIT } },
+    async (request, reply) => {
+      const thanks = `/help/${request.params.id}/feedback/thank-you`;
+      if (caughtInHoneypot(request.body)) {
+        await publicArticle(request.params.id);
+        return reply.redirect(thanks, 303);
+      }
+      try {
+        await knowledge.recordPublicFeedback(await council(), request.params.id, request.body, request.language);
+      } catch (error) {
+        if (!(error instanceof Invalid)) throw error;
+        const values = (request.body ?? {}) as Record<string, unknown>;
+        return renderFeedback(request, reply, await publicArticle(request.params.id), { values, errors: error.errors }, 400);
+      }
+      return reply.redirect(thanks, 303);
+    },
+  );
+
+  app.get<{ Params: { id: string } }>('/help/:id/feedback/thank-you', async (request, reply) => {
+    const article = await publicArticle(request.params.id);
+    return reply.render('portal/views/feedback-thanks.njk', {
+      id: article.id,
+      articleTitle: articleTitle(article, request.language),
     });
   });
 

@@ -7,7 +7,7 @@ import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import type { CaseEvent, CasesService } from '../cases/service.ts';
 import { Conflict, NotFound } from '../platform/errors.ts';
 import type { FileStore } from '../platform/files/store.ts';
-import { choice, pageErrors, parseForm } from '../platform/forms.ts';
+import { caughtInHoneypot, choice, pageErrors, parseForm } from '../platform/forms.ts';
 import { sendDownload } from '../platform/http/downloads.ts';
 import type { Translate } from '../platform/i18n.ts';
 import { isUuid } from '../platform/ids.ts';
@@ -85,6 +85,8 @@ export const trackingRoutes: FastifyPluginAsync<TrackingOptions> = async (app, {
       const tracked = await cases.track(request.params.token);
       const explanation = cannotAnswer(tracked);
       if (explanation) return renderExplanation(request, reply, tracked, explanation, 409);
+      const thanks = `/track/${request.params.token}/satisfaction/thank-you`;
+      if (caughtInHoneypot(request.body)) return reply.redirect(thanks, 303);
       const form = parseForm(SatisfactionForm, request.body);
       if (!form.ok)
         return reply.render(
@@ -109,7 +111,7 @@ export const trackingRoutes: FastifyPluginAsync<TrackingOptions> = async (app, {
           );
         throw error;
       }
-      return reply.redirect(`/track/${request.params.token}/satisfaction/thank-you`, 303);
+      return reply.redirect(thanks, 303);
     },
   );
 

@@ -117,11 +117,14 @@ export const knowledgeStaffRoutes: FastifyPluginAsync<{ knowledge: KnowledgeServ
   app.get<{ Params: Params }>(`${BASE}/:id`, async (request, reply) => {
     const actor = staffOf(request);
     const article = await knowledge.get(actor, request.params.id);
+    const canWrite = knowledge.canWrite(actor);
     return reply.render(view('article'), {
       article,
       paragraphs: paragraphsOf(article.body),
       paragraphsCy: paragraphsOf(article.bodyCy),
-      canWrite: knowledge.canWrite(actor),
+      canWrite,
+      // What residents said of a public article, for those who can act on it.
+      feedback: canWrite && article.audience === 'public' ? await knowledge.feedback(actor, article.id) : null,
     });
   });
 

@@ -21,7 +21,14 @@ import {
 } from './knowledgePolicy.ts';
 import * as repo from './knowledgeRepo.ts';
 
-export type { ArticleHit, ArticleRecord, ArticleVersion, PublicArticle, ServiceChoice } from './knowledgeRepo.ts';
+export type {
+  ArticleHit,
+  ArticleRecord,
+  ArticleVersion,
+  FeedbackSummary,
+  PublicArticle,
+  ServiceChoice,
+} from './knowledgeRepo.ts';
 export { ARTICLE_STATUSES, AUDIENCES, type ArticleStatus, type Audience } from './knowledgePolicy.ts';
 
 export const ARTICLES_PAGE_SIZE = 20;
@@ -48,6 +55,17 @@ export const ArticleForm = Type.Object({
   ),
 });
 export type ArticleFormInput = Static<typeof ArticleForm>;
+
+/** Longest answer to "what were you looking for?": a few sentences. */
+export const FEEDBACK_COMMENT_MAX = 500;
+/** How many of the latest comments an article's page shows its editors. */
+const FEEDBACK_COMMENTS_SHOWN = 10;
+
+/** "Is this page useful?" as residents answer it, with what they were looking for if they say. */
+export const FeedbackForm = Type.Object({
+  useful: choice(['yes', 'no'] as const, 'knowledge.feedback.errors.usefulMissing'),
+  comment: optionalText('knowledge.feedback.errors.commentTooLong', FEEDBACK_COMMENT_MAX),
+});
 
 const CONTENT_FIELDS: (keyof repo.ArticleContent & string)[] = ['title', 'titleCy', 'body', 'bodyCy', 'audience', 'serviceId'];
 
@@ -282,6 +300,32 @@ export function createKnowledgeService(db: Db) {
     async publicArticle(councilId: string, id: string): Promise<repo.PublicArticle | undefined> {
       if (!isUuid(councilId) || !isUuid(id)) return undefined;
       return await repo.findPublishedPublicArticle(db, councilId, id);
+    },
+
+    /**
+     * Records a resident's answer to "is this page useful?" on a published public article of the
+     * council (NotFound for any other; Invalid for a bad answer). Anonymous, so nothing to audit.
+     */
+    async recordPublicFeedback(councilId: string, id: string, raw: unknown, language: string): Promise<void> {
+      const article = isUuid(councilId) && isUuid(id) ? await repo.findPublishedPublicArticle(db, councilId, id) : undefined;
+      if (!article) throw new NotFound('article');
+      const form = parseForm(FeedbackForm, raw);
+      if (!form.ok) throw new Invalid(form.errors);
+      const comment = plainText(form.value.comment ?? '');
+      await repo.insertFeedback(db, {
+        councilId: article.councilId,
+        articleId: article.id,
+        version: article.version,
+        useful: form.value.useful === 'yes',
+        comment: comment || null,
+        language,
+      });
+    },
+
+    /** What residents said of an article: for those who write the council's articles. */
+    async feedback(actor: Actor, id: string): Promise<repo.FeedbackSummary> {
+      const article = await requireArticle(actor, id, 'write');
+      return await repo.feedbackSummary(db, article.id, FEEDBACK_COMMENTS_SHOWN);
     },
 
     /** Searches the council's published public articles (for the resident portal). */

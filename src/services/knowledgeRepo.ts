@@ -374,3 +374,61 @@ export async function listVersions(db: Queryable, articleId: string): Promise<Ar
 export async function findVersion(db: Queryable, articleId: string, number: number): Promise<ArticleVersion | undefined> {
   return await versionQuery(db, articleId).where('v.number', '=', number).executeTakeFirst();
 }
+
+export interface FeedbackAnswer {
+  councilId: string;
+  articleId: string;
+  version: number;
+  useful: boolean;
+  comment: string | null;
+  language: string;
+}
+
+export async function insertFeedback(db: Queryable, answer: FeedbackAnswer): Promise<void> {
+  await db
+    .insertInto('knowledge_article_feedback')
+    .values({
+      council_id: answer.councilId,
+      article_id: answer.articleId,
+      version: answer.version,
+      useful: answer.useful,
+      comment: answer.comment,
+      language: answer.language,
+    })
+    .execute();
+}
+
+export interface FeedbackSummary {
+  useful: number;
+  notUseful: number;
+  /** The latest comments, newest first. */
+  comments: { comment: string; version: number; language: string; createdAt: Date }[];
+}
+
+/** How many found an article useful and not, and what the latest who did not were looking for. */
+export async function feedbackSummary(db: Queryable, articleId: string, commentLimit: number): Promise<FeedbackSummary> {
+  const [counts, comments] = await Promise.all([
+    db
+      .selectFrom('knowledge_article_feedback')
+      .select([
+        sql<string>`count(*) filter (where useful)`.as('useful'),
+        sql<string>`count(*) filter (where not useful)`.as('notUseful'),
+      ])
+      .where('article_id', '=', articleId)
+      .executeTakeFirstOrThrow(),
+    db
+      .selectFrom('knowledge_article_feedback')
+      .select(['comment', 'version', 'language', 'created_at as createdAt'])
+      .where('article_id', '=', articleId)
+      .where('comment', 'is not', null)
+      .orderBy('created_at', 'desc')
+      .orderBy('id', 'desc')
+      .limit(commentLimit)
+      .execute(),
+  ]);
+  return {
+    useful: Number(counts.useful),
+    notUseful: Number(counts.notUseful),
+    comments: comments.map((row) => ({ ...row, comment: row.comment ?? '' })),
+  };
+}

@@ -1,6 +1,7 @@
 // Finding things on the resident portal in a real browser, with JavaScript on and off: home →
-// A to Z → a service's start page → one of its help articles, and the search box; every page
-// passes axe and fits a 320 px wide screen without scrolling sideways (WCAG 1.4.10 reflow).
+// A to Z → a service's start page → one of its help articles (and telling us it was not useful),
+// the search box, and the home page in Urdu, right to left; every page passes axe and fits a
+// 320 px wide screen without scrolling sideways (WCAG 1.4.10 reflow).
 import assert from 'node:assert/strict';
 import { after, before, it } from 'node:test';
 import { findFirstCouncil, insertTeam } from '../../src/organisations/repo.ts';
@@ -10,7 +11,7 @@ import { browserSuite, openPage, type CheckedPage } from '../support/browser.ts'
 import { startTestServer, type TestServer } from '../support/server.ts';
 
 // The browser's own globals, for code run in the page (the project leaves out the DOM library).
-declare const document: { documentElement: { scrollWidth: number } };
+declare const document: { documentElement: { scrollWidth: number; lang: string; dir: string } };
 
 const TIMEOUT = { timeout: 120_000 };
 
@@ -83,6 +84,21 @@ browserSuite('finding things on the resident portal in a browser', (browser) => 
         await checked.navigate(() => page.getByRole('link', { name: 'How we mend potholes' }).click());
         assert.equal(new URL(page.url()).pathname, `/help/${articleId}`);
         assert.ok(await page.getByText('Dangerous ones are made safe within a day.').isVisible());
+
+        // Was it useful? No: say what was missing, too long at first, then put right.
+        await checked.navigate(() => page.getByRole('link', { name: 'No, this page is not useful' }).click());
+        assert.equal(await headingOf(checked), 'Help us improve this page');
+        await page.getByLabel('What were you looking for? (optional)').fill('x'.repeat(501));
+        await checked.navigate(() => page.getByRole('button', { name: 'Send' }).click());
+        assert.ok(
+          await page.getByRole('alert').getByText('What you were looking for must be 500 characters or fewer').isVisible(),
+        );
+        await page.getByLabel('What were you looking for? (optional)').fill('How deep does a pothole have to be?');
+        await checked.navigate(() => page.getByRole('button', { name: 'Send' }).click());
+        assert.equal(await headingOf(checked), 'Thank you for your feedback');
+        await checked.navigate(() => page.getByRole('link', { name: 'Back to ‘How we mend potholes’' }).click());
+        assert.equal(new URL(page.url()).pathname, `/help/${articleId}`);
+
         await checked.navigate(() => page.getByRole('main').getByRole('link', { name: 'Potholes' }).click());
         assert.equal(await headingOf(checked), 'Potholes');
         await checked.done();
@@ -110,6 +126,33 @@ browserSuite('finding things on the resident portal in a browser', (browser) => 
         await page.getByLabel('Search council services and help').fill('');
         await checked.navigate(() => page.getByRole('button', { name: 'Search' }).click());
         assert.ok(await page.getByText('Enter what you are looking for').isVisible());
+        await checked.done();
+      },
+    );
+
+    it(
+      `shows the home page in Urdu, right to left, and goes back to English (JavaScript ${javaScript ? 'on' : 'off'})`,
+      TIMEOUT,
+      async () => {
+        const checked = await openPage(browser(), server.url, { javaScript });
+        const { page } = checked;
+        await checked.goto('/');
+        await checked.navigate(() => page.getByRole('link', { name: 'اردو' }).click());
+        assert.deepEqual(await page.evaluate(() => [document.documentElement.lang, document.documentElement.dir]), ['ur', 'rtl']);
+        // The column of text stands on the right, where a right-to-left reader starts.
+        const heading = (await page.locator('main h1').boundingBox())!;
+        const main = (await page.locator('main').boundingBox())!;
+        assert.ok(heading.x + heading.width > main.x + main.width - 2, 'the heading ends at the right edge');
+        assert.ok(heading.x > main.x + 100, 'and not at the left');
+        assert.ok(await page.getByRole('heading', { name: 'ہم سے رابطہ کریں' }).isVisible());
+
+        await page.setViewportSize({ width: 320, height: 640 });
+        await checked.check();
+        const scrollWidth = await page.evaluate(() => document.documentElement.scrollWidth);
+        assert.ok(scrollWidth <= 320, `the Urdu home page is ${scrollWidth}px wide at 320 px`);
+
+        await checked.navigate(() => page.getByRole('link', { name: 'English' }).click());
+        assert.deepEqual(await page.evaluate(() => [document.documentElement.lang, document.documentElement.dir]), ['en', '']);
         await checked.done();
       },
     );

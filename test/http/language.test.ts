@@ -1,5 +1,6 @@
 // Choosing Welsh or English, from outside over real HTTP: ?lang= sets a cookie and comes back
-// without itself; the choice holds on every page, error pages included.
+// without itself; the choice holds on every page, error pages included. Urdu, right to left, is
+// offered only on the pages written in it (the portal's home page); elsewhere those pages are in English.
 // Welsh text is compared with locales/cy.json as the server reads it, not written out here.
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
@@ -15,12 +16,14 @@ describe('the language of the pages', () => {
   let server: TestServer;
   let cy: Translate;
   let en: Translate;
+  let ur: Translate;
 
   before(async () => {
     server = await startTestServer();
     const messages = loadMessages();
     cy = createTranslator(messages, 'cy');
     en = createTranslator(messages, 'en');
+    ur = createTranslator(messages, 'ur');
   });
   after(() => server.close());
 
@@ -152,6 +155,54 @@ describe('the language of the pages', () => {
     assert.equal(still.status, 200);
     assert.equal(lang(still), 'cy');
     assert.equal(welsh.cookie(COOKIE), 'cy');
+  });
+
+  describe('Urdu, written right to left', () => {
+    const dir = (page: Page) => page.dom.querySelector('html')?.getAttribute('dir');
+    const switcher = (page: Page) =>
+      page.dom.querySelectorAll('.govuk-language-navigation__list-item').map((item) => item.text.trim());
+
+    it('gives the home page in Urdu, right to left, with the council’s and services’ names marked as English', async () => {
+      const client = server.client();
+      const chosen = await client.get('/?lang=ur');
+      assert.equal(chosen.status, 303);
+      assert.equal(client.cookie(COOKIE), 'ur');
+      const home = await client.follow(chosen);
+      assert.equal(home.status, 200);
+      assert.equal(lang(home), 'ur');
+      assert.equal(dir(home), 'rtl');
+      assert.equal(home.dom.querySelector('.govuk-body-l')?.text.trim(), ur('portal.home.lead'));
+      assert.notEqual(ur('portal.home.lead'), en('portal.home.lead'), 'the lead is written in Urdu');
+      assert.deepEqual(texts(home, 'main h2').slice(-2), [ur('portal.home.contactTitle'), ur('portal.home.helpTitle')]);
+      assert.equal(home.dom.querySelector('.govuk-skip-link')?.text.trim(), ur('common.skipLink'));
+      assert.equal(home.dom.querySelector('label[for="q"]')?.text.trim(), ur('portal.search.label'));
+      assert.equal(home.dom.querySelector('main h1')?.getAttribute('lang'), 'en', 'the council’s name is English');
+      assert.equal(home.dom.querySelector('.govuk-generic-header__homepage-link span')?.getAttribute('lang'), 'en');
+      assert.deepEqual(switcher(home), ['English', 'Cymraeg', 'اردو']);
+      assert.equal(home.dom.querySelector('a[lang="ur"][href="/?lang=ur"]'), null, 'the current language is not a link');
+    });
+
+    it('serves a page not written in Urdu in English, left to right, and keeps the choice for the home page', async () => {
+      const client = server.client();
+      await client.get('/?lang=ur');
+      for (const path of ['/services', '/staff/sign-in', '/no-such-page']) {
+        const page = await client.get(path);
+        assert.equal(lang(page), 'en', path);
+        assert.equal(dir(page), undefined, path);
+        assert.equal(page.dom.querySelector('a[lang="ur"]'), null, `${path} offers only what it is written in`);
+      }
+      assert.deepEqual(switcher(await client.get('/services')), ['English', 'Cymraeg']);
+      assert.equal(client.cookie(COOKIE), 'ur');
+      assert.equal(lang(await client.get('/')), 'ur');
+    });
+
+    it('keeps English and Welsh pages left to right, offering Urdu on the home page', async () => {
+      const welsh = await inWelsh();
+      const home = await welsh.get('/');
+      assert.equal(dir(home), undefined);
+      assert.deepEqual(switcher(home), ['English', 'Cymraeg', 'اردو']);
+      assert.ok(home.dom.querySelector('a[lang="ur"][href="/?lang=ur"]'), 'Urdu is a link from the home page');
+    });
   });
 
   describe('error pages', () => {

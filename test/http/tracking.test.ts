@@ -244,6 +244,24 @@ describe('tracking a request with its private link', () => {
     assert.deepEqual(nothing.errorSummary, ['Dewiswch pa mor fodlon ydych chi']);
   });
 
+  it('answers a filled-in honeypot as if it had worked, and records nothing', async () => {
+    const { reference, token } = await aCase();
+    await update(reference, 'Cleared', 'public', 'resolved');
+    await update(reference, 'Closing', 'public', 'closed');
+    const client = server.client();
+    const form = await client.get(`/track/${token}/satisfaction`);
+    assert.ok(form.dom.querySelector('[hidden] input[name="website"]'), 'the form has the hidden box');
+    const sent = await client.post(`/track/${token}/satisfaction`, { score: '1', website: 'http://spam.example' });
+    assert.equal(sent.status, 303);
+    assert.equal(sent.location, `/track/${token}/satisfaction/thank-you`);
+    const row = await server.db
+      .selectFrom('cases')
+      .select(['satisfaction'])
+      .where('reference', '=', reference)
+      .executeTakeFirstOrThrow();
+    assert.equal(row.satisfaction, null);
+  });
+
   it('limits answers from one address, as the other public forms do', async () => {
     const { reference, token } = await aCase();
     await update(reference, 'Cleared', 'public', 'resolved');

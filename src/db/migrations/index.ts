@@ -10,6 +10,7 @@ import * as cases from './0008_cases.ts';
 import * as calendar from './0006_calendar.ts';
 import * as knowledge from './0009_knowledge.ts';
 import * as casesQueue from './0010_cases_queue.ts';
+import * as knowledgeFeedback from './0011_knowledge_feedback.ts';
 
 export const migrations: Record<string, Migration> = {
   '0001_platform': platform,
@@ -21,4 +22,5 @@ export const migrations: Record<string, Migration> = {
   '0008_cases': cases,
   '0009_knowledge': knowledge,
   '0010_cases_queue': casesQueue,
+  '0011_knowledge_feedback': knowledgeFeedback,
 };

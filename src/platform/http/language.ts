@@ -1,9 +1,12 @@
 // The reader's language: chosen with ?lang=cy (from the language switcher), remembered in a
-// cookie, English otherwise. Every request gets a translator for it.
-import type { FastifyInstance } from 'fastify';
+// cookie, English otherwise. Every request gets a translator for it. A language that is not
+// complete (Urdu) is used only on the pages whose route offers it (`config.languages`); elsewhere
+// the page is in English, and the choice is still remembered for the pages that offer it.
+import type { FastifyInstance, FastifyRequest } from 'fastify';
 import {
   createTranslator,
   DEFAULT_LANGUAGE,
+  isCompleteLanguage,
   isLanguage,
   LANGUAGES,
   loadMessages,
@@ -38,7 +41,13 @@ export function setUpLanguage(app: FastifyInstance, messages = loadMessages()): 
       return reply.redirect(`${url.pathname}${url.search}`, 303);
     }
     const remembered = request.cookies[LANGUAGE_COOKIE];
-    request.language = isLanguage(remembered) ? remembered : DEFAULT_LANGUAGE;
+    const chosen = isLanguage(remembered) ? remembered : DEFAULT_LANGUAGE;
+    request.language = isCompleteLanguage(chosen) || languagesOffered(request).includes(chosen) ? chosen : DEFAULT_LANGUAGE;
     request.t = translators[request.language];
   });
+}
+
+/** The languages a page is written in: English, Welsh, and any its route offers besides. */
+export function languagesOffered(request: FastifyRequest): readonly Language[] {
+  return request.routeOptions.config?.languages ?? [];
 }

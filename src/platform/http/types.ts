@@ -10,6 +10,11 @@ declare module 'fastify' {
     t: Translate;
   }
 
+  interface FastifyContextConfig {
+    /** The languages besides English and Welsh this page is written in (e.g. `['ur']`). */
+    languages?: readonly Language[];
+  }
+
   interface Session {
     userId?: string;
     startedAt?: number;

@@ -7,7 +7,16 @@ import nunjucks from 'nunjucks';
 import path from 'node:path';
 import type { StaffActor } from '../actor.ts';
 import type { AssetManifest } from '../assets.ts';
-import { LANGUAGES, type Language, type Translate } from '../i18n.ts';
+import {
+  COMPLETE_LANGUAGES,
+  DEFAULT_LANGUAGE,
+  directionOf,
+  isCompleteLanguage,
+  LANGUAGE_NAMES,
+  type Language,
+  type Translate,
+} from '../i18n.ts';
+import { languagesOffered } from './language.ts';
 
 export interface Branding {
   councilName: string;
@@ -35,7 +44,8 @@ declare module 'fastify' {
   }
 }
 
-const LANGUAGE_NAMES: Record<Language, string> = { en: 'English', cy: 'Cymraeg' };
+/** Dates as each language writes them (Urdu's own months and digits). */
+const DATE_LOCALES: Record<Language, string> = { en: 'en-GB', cy: 'cy-GB', ur: 'ur' };
 
 export async function setUpViews(app: FastifyInstance, settings: ViewSettings): Promise<void> {
   const root = settings.projectRoot;
@@ -71,17 +81,18 @@ async function pageData(request: FastifyRequest, reply: FastifyReply, settings: 
   // A one-off message from the previous page (e.g. "Password changed"), shown once.
   const flash = typeof request.session?.get === 'function' ? request.session.get('flash') : undefined;
   if (flash !== undefined) request.session.set('flash', undefined);
-  const dateFormat = new Intl.DateTimeFormat(language === 'cy' ? 'cy-GB' : 'en-GB', {
+  const dateLocale = DATE_LOCALES[language];
+  const dateFormat = new Intl.DateTimeFormat(dateLocale, {
     dateStyle: 'long',
     timeStyle: 'short',
     timeZone: 'Europe/London',
   });
-  const dayFormat = new Intl.DateTimeFormat(language === 'cy' ? 'cy-GB' : 'en-GB', {
+  const dayFormat = new Intl.DateTimeFormat(dateLocale, {
     dateStyle: 'long',
     timeZone: 'Europe/London',
   });
   // For tables with many columns: "30 Nov 2026".
-  const shortDayFormat = new Intl.DateTimeFormat(language === 'cy' ? 'cy-GB' : 'en-GB', {
+  const shortDayFormat = new Intl.DateTimeFormat(dateLocale, {
     dateStyle: 'medium',
     timeZone: 'Europe/London',
   });
@@ -95,7 +106,11 @@ async function pageData(request: FastifyRequest, reply: FastifyReply, settings: 
     staff,
     flash,
     staffNavigation: staff ? settings.staffNavigation(staff, url.pathname, t) : [],
-    languageLinks: LANGUAGES.map((code) => {
+    direction: directionOf(language),
+    // Council data (its name, its services' names) is kept in English and Welsh only: on a page in
+    // another language, it is marked as English so that a screen reader says it right.
+    dataLang: isCompleteLanguage(language) ? null : DEFAULT_LANGUAGE,
+    languageLinks: [...COMPLETE_LANGUAGES, ...languagesOffered(request)].map((code) => {
       const link = new URL(url);
       link.searchParams.set('lang', code);
       return { text: LANGUAGE_NAMES[code], lang: code, href: `${link.pathname}${link.search}`, current: code === language };

@@ -3,7 +3,7 @@
 // message goes at most once to each recipient for each occurrence of an event (its dedupe key).
 import { parsePhoneNumberFromString } from 'libphonenumber-js';
 import type { Queryable } from '../../db/database.ts';
-import type { Language } from '../i18n.ts';
+import type { CompleteLanguage } from '../i18n.ts';
 import { enqueue } from '../jobs.ts';
 import { insertNotificationForSending } from './repo.ts';
 import { renderNotification, type Channel, type NotificationEvent, type Personalisation } from './templates.ts';
@@ -18,7 +18,7 @@ export interface NotificationRequest {
   channel: Channel;
   /** An email address; a phone number (any UK or E.164 form); or a postal address, one line per line. */
   recipient: string;
-  language: Language;
+  language: CompleteLanguage;
   personalisation: Personalisation;
   /** What it is about, e.g. `case` and `ODR-7K4M-2Q9P`. */
   recordType?: string;

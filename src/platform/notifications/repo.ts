@@ -2,7 +2,7 @@
 // outcomes, and the outbox's reading.
 import { sql } from 'kysely';
 import type { Db, Queryable } from '../../db/database.ts';
-import type { Language } from '../i18n.ts';
+import type { CompleteLanguage } from '../i18n.ts';
 import { isUuid } from '../ids.ts';
 import { jobTablesPresent } from '../jobs.ts';
 import type { Channel } from './templates.ts';
@@ -13,7 +13,7 @@ export interface NewNotification {
   event: string;
   channel: Channel;
   recipient: string;
-  language: Language;
+  language: CompleteLanguage;
   template: string;
   personalisation: Record<string, string>;
   subject: string | null;
@@ -64,7 +64,7 @@ export interface MessageToSend {
   event: string;
   channel: Channel;
   recipient: string;
-  language: Language;
+  language: CompleteLanguage;
   subject: string | null;
   body: string;
   /** Including this one. */
@@ -147,7 +147,7 @@ export interface OutboxEntry {
   event: string;
   channel: Channel;
   recipient: string;
-  language: Language;
+  language: CompleteLanguage;
   subject: string | null;
   status: NotificationStatus;
   attempts: number;

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { LANGUAGES } from '../i18n.ts';
+import { COMPLETE_LANGUAGES } from '../i18n.ts';
 import {
   CHANNELS,
   EVENTS,
@@ -19,7 +19,7 @@ function personalisationFor(keys: readonly string[]): Personalisation {
 describe('notification templates', () => {
   for (const event of EVENTS) {
     for (const channel of NOTIFICATION_EVENTS[event].channels) {
-      for (const language of LANGUAGES) {
+      for (const language of COMPLETE_LANGUAGES) {
         it(`renders ${event} by ${channel} in ${language} with every value it is given`, () => {
           const keys = NOTIFICATION_EVENTS[event].keys;
           const message = renderNotification(event, channel, language, personalisationFor(keys));

@@ -1,7 +1,7 @@
 // The words of every notification, per event and channel, in English and Welsh. They live in the
 // locale files under notifications.templates.<event>.<channel>.{subject,body}, so translators see
 // them beside every other string; `{name}` placeholders are filled from the personalisation.
-import { LANGUAGES, loadMessages, lookUp, type Language } from '../i18n.ts';
+import { isCompleteLanguage, loadMessages, lookUp, type CompleteLanguage } from '../i18n.ts';
 
 export const CHANNELS = ['email', 'sms', 'letter'] as const;
 export type Channel = (typeof CHANNELS)[number];
@@ -59,14 +59,14 @@ let messages: ReturnType<typeof loadMessages> | undefined;
 export function renderNotification(
   event: NotificationEvent,
   channel: Channel,
-  language: Language,
+  language: CompleteLanguage,
   personalisation: Personalisation,
 ): RenderedMessage {
   if (!isNotificationEvent(event)) throw new TemplateError(`There is no notification event "${String(event)}"`);
   if (!(NOTIFICATION_EVENTS[event].channels as readonly Channel[]).includes(channel)) {
     throw new TemplateError(`${event} is not sent by ${channel}`);
   }
-  if (!(LANGUAGES as readonly string[]).includes(language)) throw new TemplateError(`No templates in "${language}"`);
+  if (!isCompleteLanguage(language)) throw new TemplateError(`No templates in "${language}"`);
   messages ??= loadMessages();
   const template = `${event}.${channel}`;
   const part = (name: 'subject' | 'body'): string | null => {
