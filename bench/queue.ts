@@ -6,27 +6,18 @@
 // the default queue, a filtered one and a deep page. Baselines, measured in the same run: a bare
 // Fastify page under the same load, and the bare SQL of the same queue query (its count and its
 // page, replayed through pg one at a time).
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
-import Fastify from 'fastify';
 import { Kysely, PostgresDialect, sql, type CompiledQuery } from 'kysely';
 import pg from 'pg';
 import * as casesRepo from '../src/cases/repo.ts';
-import { loadConfig } from '../src/config.ts';
-import { createDb, type Db } from '../src/db/database.ts';
+import type { Db } from '../src/db/database.ts';
 import type { Database } from '../src/db/schema.ts';
-import { migrateToLatest } from '../src/db/migrate.ts';
 import { ensureCouncilAndAdministrator } from '../src/organisations/firstStart.ts';
 import { findFirstCouncil, insertTeam } from '../src/organisations/repo.ts';
 import { createOrganisationsService } from '../src/organisations/service.ts';
 import { systemActor } from '../src/platform/actor.ts';
-import { ensureAssetsBuilt } from '../src/platform/assets.ts';
-import { buildServer } from '../src/server.ts';
-import { createServices } from '../src/services.ts';
-import { openDatabase } from './customers.ts';
 import { percentiles, runLoad, type LoadResult } from './load.ts';
 import type { BenchResult } from './results.ts';
+import { withBenchDatabase, withServers } from './servers.ts';
 
 export interface QueueBenchOptions {
   /** Open cases in the measured team's queue. */
@@ -56,21 +47,10 @@ interface Variant {
 }
 
 export async function benchQueue(options: QueueBenchOptions): Promise<BenchResult[]> {
-  const { url, stop } = await openDatabase();
-  const { db } = createDb(url, 4);
-  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'onedoor-bench-queue-'));
-  try {
-    await migrateToLatest(db);
-    const config = loadConfig({
-      DATA_DIR: dataDir,
-      DATABASE_URL: url,
-      ONEDOOR_JOBS: '0',
-      ONEDOOR_DEMO: '0',
-      LOG_LEVEL: 'silent',
-      NODE_ENV: 'production',
-      ONEDOOR_COUNCIL_NAME: 'Benchmark District Council',
-    });
-    await ensureCouncilAndAdministrator(db, { dataDir, councilName: config.councilName, warn: () => undefined });
+  return await withBenchDatabase('queue', async (database) => {
+    const { db, url, dataDir } = database;
+    const councilName = 'Benchmark District Council';
+    await ensureCouncilAndAdministrator(db, { dataDir, councilName, warn: () => undefined });
     const councilId = (await findFirstCouncil(db))!.id;
     const setting = await setUp(db, councilId);
 
@@ -80,18 +60,8 @@ export async function benchQueue(options: QueueBenchOptions): Promise<BenchResul
     const loadSeconds = (performance.now() - started) / 1000;
     console.log(`  loaded ${loaded.toLocaleString('en-GB')} cases in ${loadSeconds.toFixed(1)} s`);
 
-    const services = await createServices(db, config);
-    const app = await buildServer(config, services, await ensureAssetsBuilt());
-    await app.listen({ port: 0, host: '127.0.0.1' });
-    const base = `http://127.0.0.1:${(app.server.address() as { port: number }).port}`;
-    const bare = Fastify({ logger: false });
-    bare.get('/', async (_request, reply) =>
-      reply.type('text/html; charset=utf-8').send('<!DOCTYPE html><title>Hello</title><p>Hello'),
-    );
-    await bare.listen({ port: 0, host: '127.0.0.1' });
-    const bareUrl = `http://127.0.0.1:${(bare.server.address() as { port: number }).port}/`;
-
-    try {
+    const env = { ONEDOOR_DEMO: '0', ONEDOOR_COUNCIL_NAME: councilName };
+    return await withServers(database, env, async ({ base, bareUrl }) => {
       const cookie = await signIn(base, setting.leaderEmail);
       const variants: Variant[] = [
         { name: 'default queue (open cases, soonest due first)', path: '/staff/cases', filter: {}, sort: 'due', page: 1 },
@@ -170,15 +140,8 @@ export async function benchQueue(options: QueueBenchOptions): Promise<BenchResul
         );
       }
       return results;
-    } finally {
-      await bare.close();
-      await app.close();
-    }
-  } finally {
-    await db.destroy();
-    await stop();
-    fs.rmSync(dataDir, { recursive: true, force: true });
-  }
+    });
+  });
 }
 
 function timing(name: string, size: string, value: number, baseline: string, baselineValue: number): BenchResult {

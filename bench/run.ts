@@ -1,12 +1,14 @@
 // `npm run bench` (quick) and `npm run bench -- --full`: every benchmark, printed as a table and
 // written to bench/results/latest.json. Figures are compared with baselines measured in the same
-// run; nothing here asserts a time. `--only=startup`, `--only=customers`, `--only=cases` or
-// `--only=queue` runs one of them; `--customers=N` and `--cases=N` change how many customers or open
-// cases are loaded, and `--connections=N` how many connections drive the load.
+// run; nothing here asserts a time. `--only=startup`, `--only=customers`, `--only=cases`,
+// `--only=queue` or `--only=portal` runs one of them; `--customers=N` and `--cases=N` change how
+// many customers or open cases are loaded, and `--connections=N` how many connections drive the
+// load.
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { benchCaseIntake } from './cases.ts';
 import { benchCustomers } from './customers.ts';
+import { benchPortal } from './portal.ts';
 import { benchQueue } from './queue.ts';
 import { printTable, writeResults, type BenchResult } from './results.ts';
 import { benchStartup } from './startup.ts';
@@ -40,6 +42,10 @@ if (!only || only === 'queue') {
       sqlIterations: full ? 300 : 100,
     })),
   );
+}
+
+if (!only || only === 'portal') {
+  results.push(...(await benchPortal({ seconds: full ? 20 : 10, connections: Number(option('connections') ?? 10) })));
 }
 
 printTable(results);
