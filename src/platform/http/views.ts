@@ -44,8 +44,27 @@ declare module 'fastify' {
   }
 }
 
-/** Dates as each language writes them (Urdu's own months and digits). */
+/** Dates as each language writes them (Urdu's own months and digits), in UK time. */
 const DATE_LOCALES: Record<Language, string> = { en: 'en-GB', cy: 'cy-GB', ur: 'ur' };
+
+/**
+ * Each language's date formats, made once: making an Intl.DateTimeFormat costs more than the
+ * rest of a page's data (a third of a millisecond each), and they are the same for every page.
+ */
+const DATE_FORMATS = Object.fromEntries(
+  Object.entries(DATE_LOCALES).map(([language, locale]) => {
+    const zone = { timeZone: 'Europe/London' } as const;
+    return [
+      language,
+      {
+        dateTime: new Intl.DateTimeFormat(locale, { ...zone, dateStyle: 'long', timeStyle: 'short' }),
+        date: new Intl.DateTimeFormat(locale, { ...zone, dateStyle: 'long' }),
+        // For tables with many columns: "30 Nov 2026".
+        shortDate: new Intl.DateTimeFormat(locale, { ...zone, dateStyle: 'medium' }),
+      },
+    ];
+  }),
+) as Record<Language, Record<'dateTime' | 'date' | 'shortDate', Intl.DateTimeFormat>>;
 
 export async function setUpViews(app: FastifyInstance, settings: ViewSettings): Promise<void> {
   const root = settings.projectRoot;
@@ -81,21 +100,7 @@ async function pageData(request: FastifyRequest, reply: FastifyReply, settings: 
   // A one-off message from the previous page (e.g. "Password changed"), shown once.
   const flash = typeof request.session?.get === 'function' ? request.session.get('flash') : undefined;
   if (flash !== undefined) request.session.set('flash', undefined);
-  const dateLocale = DATE_LOCALES[language];
-  const dateFormat = new Intl.DateTimeFormat(dateLocale, {
-    dateStyle: 'long',
-    timeStyle: 'short',
-    timeZone: 'Europe/London',
-  });
-  const dayFormat = new Intl.DateTimeFormat(dateLocale, {
-    dateStyle: 'long',
-    timeZone: 'Europe/London',
-  });
-  // For tables with many columns: "30 Nov 2026".
-  const shortDayFormat = new Intl.DateTimeFormat(dateLocale, {
-    dateStyle: 'medium',
-    timeZone: 'Europe/London',
-  });
+  const formats = DATE_FORMATS[language];
   return {
     t,
     language,
@@ -115,8 +120,8 @@ async function pageData(request: FastifyRequest, reply: FastifyReply, settings: 
       link.searchParams.set('lang', code);
       return { text: LANGUAGE_NAMES[code], lang: code, href: `${link.pathname}${link.search}`, current: code === language };
     }),
-    formatDateTime: (value: Date | string | null) => (value ? dateFormat.format(new Date(value)) : ''),
-    formatDate: (value: Date | string | null) => (value ? dayFormat.format(new Date(value)) : ''),
-    formatShortDate: (value: Date | string | null) => (value ? shortDayFormat.format(new Date(value)) : ''),
+    formatDateTime: (value: Date | string | null) => (value ? formats.dateTime.format(new Date(value)) : ''),
+    formatDate: (value: Date | string | null) => (value ? formats.date.format(new Date(value)) : ''),
+    formatShortDate: (value: Date | string | null) => (value ? formats.shortDate.format(new Date(value)) : ''),
   };
 }
