@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { sql } from 'kysely';
 import { freshDatabase, type TestDatabase } from '../../test/support/database.ts';
-import { LANGUAGES, loadMessages, lookUp } from '../platform/i18n.ts';
+import { COMPLETE_LANGUAGES, loadMessages, lookUp } from '../platform/i18n.ts';
 import { AVOIDABLE_REASONS, CHANNELS, OUTCOMES } from './schemas.ts';
 
 const families = { channels: CHANNELS, outcomes: OUTCOMES, avoidableReasons: AVOIDABLE_REASONS };
@@ -16,7 +16,7 @@ describe('the channels, outcomes and avoidable-contact reasons', () => {
 
   it('have a label in English and Welsh for every value, for every page that shows them', () => {
     const messages = loadMessages();
-    const missing = LANGUAGES.flatMap((language) =>
+    const missing = COMPLETE_LANGUAGES.flatMap((language) =>
       Object.entries(families).flatMap(([family, values]) =>
         values
           .map((value) => `contacts.${family}.${value}`)

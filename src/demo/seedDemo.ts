@@ -12,7 +12,7 @@ import { recordAudit } from '../platform/audit/audit.ts';
 import * as gazetteerRepo from '../gazetteer/repo.ts';
 import * as organisationsRepo from '../organisations/repo.ts';
 import { createOrganisationsService, temporaryPassword } from '../organisations/service.ts';
-import { readFixMyStreetReports, seedDemoCases } from './cases.ts';
+import { seedDemoCases } from './cases.ts';
 import { seedDemoCustomers } from './customers.ts';
 import { seedDemoKnowledge } from './knowledge.ts';
 import { buildDemoGazetteer, POSTCODES_FILE, referenceDataDir } from './gazetteer.ts';
@@ -229,10 +229,11 @@ export async function seedDemo(
   }
 
   const addressesCreated = await seedGazetteer(db, council.id, log);
-  if (readLgslServices().source === 'fallback') {
+  const servicesCreated = await seedDemoServices(db, council.id);
+  // Said only when it made a difference: a second run, which adds nothing, says nothing of it.
+  if (servicesCreated > 0 && readLgslServices().source === 'fallback') {
     log(`Demo services: ${path.join(referenceDataDir(), LGSL_FILE)} not found, so a few services written into OneDoor instead`);
   }
-  const servicesCreated = await seedDemoServices(db, council.id);
   const articlesCreated = await seedDemoKnowledge(db, council.id);
   let customers = { customers: 0, contacts: 0 };
   const hasCustomers = await db
@@ -246,9 +247,6 @@ export async function seedDemo(
     customers = await seedDemoCustomers(db, council.id, { advisorId: advisor?.id ?? null });
   }
 
-  if (readFixMyStreetReports().source === 'fallback') {
-    log(`Demo cases: ${path.join(referenceDataDir(), FIXMYSTREET_FILE)} not found, so a few made-up reports instead`);
-  }
   const officerEmail = DEMO_USERS.find((user) => user.role === 'officer')!.email;
   const officer = await organisationsRepo.findUserByEmail(db, officerEmail);
   const officerTeam = officer
@@ -257,6 +255,9 @@ export async function seedDemo(
   const cases = await seedDemoCases(db, council.id, {
     officer: officer && officerTeam ? { id: officer.id, name: officer.name, teamId: officerTeam.team_id } : null,
   });
+  if (cases.cases > 0 && cases.source === 'fallback') {
+    log(`Demo cases: ${path.join(referenceDataDir(), FIXMYSTREET_FILE)} not found, so a few made-up reports instead`);
+  }
 
   const credentialsFile = path.join(dataDir, DEMO_CREDENTIALS_FILE);
   if (created.length > 0) {
