@@ -209,6 +209,18 @@ export function createKnowledgeService(db: Db) {
     });
   }
 
+  /** One page of articles matching `query` (the page number kept within bounds), snippets split for the page. */
+  async function searchPage(query: repo.ArticleQuery, page: number): Promise<ArticleList> {
+    const current = Math.max(1, Math.min(10_000, Math.floor(page) || 1));
+    const { hits, total } = await repo.searchArticles(db, query, current, ARTICLES_PAGE_SIZE);
+    return {
+      hits: hits.map((hit) => ({ ...hit, snippetParts: snippetParts(hit.snippet) })),
+      total,
+      page: current,
+      pageCount: Math.max(1, Math.ceil(total / ARTICLES_PAGE_SIZE)),
+    };
+  }
+
   async function versionsOf(actor: Actor, id: string): Promise<{ article: repo.ArticleRecord; versions: repo.ArticleVersion[] }> {
     const article = await requireArticle(actor, id, 'read');
     const readable = articlePolicy.can(actor, 'write', article) ? [...AUDIENCES] : audiencesOf(actor, article.councilId);
@@ -230,9 +242,7 @@ export function createKnowledgeService(db: Db) {
       const readable = audiencesOf(actor, council);
       const audiences = filters.audience ? readable.filter((audience) => audience === filters.audience) : readable;
       const statuses: ArticleStatus[] = writes ? (filters.status ? [filters.status] : [...ARTICLE_STATUSES]) : ['published'];
-      const current = Math.max(1, Math.min(10_000, Math.floor(page) || 1));
-      const { hits, total } = await repo.searchArticles(
-        db,
+      return await searchPage(
         {
           councilId: council,
           text: (filters.q ?? '').slice(0, QUERY_MAX),
@@ -240,15 +250,8 @@ export function createKnowledgeService(db: Db) {
           audiences,
           statuses,
         },
-        current,
-        ARTICLES_PAGE_SIZE,
+        page,
       );
-      return {
-        hits: hits.map((hit) => ({ ...hit, snippetParts: snippetParts(hit.snippet) })),
-        total,
-        page: current,
-        pageCount: Math.max(1, Math.ceil(total / ARTICLES_PAGE_SIZE)),
-      };
     },
 
     /** The council's services an article may be about (and the search may be narrowed to). */
@@ -331,19 +334,10 @@ export function createKnowledgeService(db: Db) {
     /** Searches the council's published public articles (for the resident portal). */
     async searchPublic(councilId: string, query: string, page = 1): Promise<ArticleList> {
       if (!isUuid(councilId)) return { hits: [], total: 0, page: 1, pageCount: 1 };
-      const current = Math.max(1, Math.min(10_000, Math.floor(page) || 1));
-      const { hits, total } = await repo.searchArticles(
-        db,
+      return await searchPage(
         { councilId, text: query.slice(0, QUERY_MAX), audiences: ['public'], statuses: ['published'] },
-        current,
-        ARTICLES_PAGE_SIZE,
+        page,
       );
-      return {
-        hits: hits.map((hit) => ({ ...hit, snippetParts: snippetParts(hit.snippet) })),
-        total,
-        page: current,
-        pageCount: Math.max(1, Math.ceil(total / ARTICLES_PAGE_SIZE)),
-      };
     },
 
     /** Adds an article (a draft unless `status` says otherwise) as its version 1. */

@@ -31,17 +31,10 @@ export type ArticleRecord = {
   updatedAt: Date;
 };
 
-export interface ArticleHit {
-  id: string;
-  serviceId: string | null;
-  serviceName: string | null;
-  serviceNameCy: string | null;
-  audience: Audience;
-  status: ArticleStatus;
-  title: string;
-  titleCy: string | null;
-  version: number;
-  updatedAt: Date;
+export interface ArticleHit extends Pick<
+  ArticleRecord,
+  'id' | 'serviceId' | 'serviceName' | 'serviceNameCy' | 'audience' | 'status' | 'title' | 'titleCy' | 'version' | 'updatedAt'
+> {
   /** Plain text: with a query, the body around the matches (marked as MATCH_START...MATCH_STOP); else its opening. */
   snippet: string;
   rank: number;
