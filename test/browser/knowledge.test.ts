@@ -1,6 +1,7 @@
 // The knowledge base in a real browser: an administrator reaches it from the navigation, is told
 // what to fix, adds and publishes an article, finds it by searching (the match marked), changes it
-// and reads its history and the first version. Then again without JavaScript. axe checks every page.
+// and reads its history and the first version. Then again without JavaScript. It also shows the
+// editors what residents said of a public article. axe checks every page.
 import assert from 'node:assert/strict';
 import { after, before, it } from 'node:test';
 import type { Page } from 'playwright-core';
@@ -36,6 +37,26 @@ browserSuite('the knowledge base in a browser', (browser) => {
     );
   });
   after(() => server.close());
+
+  it('shows the editors what residents said of a public article, and passes axe', TIMEOUT, async () => {
+    const councilId = (await findFirstCouncil(server.db))!.id;
+    const { id } = await server.services.knowledge.create(
+      systemActor('test'),
+      { title: 'When we collect bulky waste', body: 'Within ten working days of booking.', audience: 'public' },
+      { councilId, status: 'published' },
+    );
+    for (const answer of [{ useful: 'yes' }, { useful: 'no', comment: 'Can I book for a Saturday?' }])
+      await server.services.knowledge.recordPublicFeedback(councilId, id, answer, 'en');
+
+    const checked = await openPage(browser(), server.url);
+    await signInAs(checked, ADMIN);
+    await checked.goto(`/staff/knowledge/${id}`);
+    const main = await checked.page.locator('main').innerText();
+    assert.match(main, /What residents said/);
+    assert.match(main, /1 found it useful and 1 did not\./);
+    assert.match(main, /Can I book for a Saturday\?/);
+    await checked.done();
+  });
 
   for (const javaScript of [true, false]) {
     it(
