@@ -141,8 +141,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
       absoluteHours: integer('SESSION_ABSOLUTE_HOURS', 12, 1, 24 * 7),
     },
     runJobs: flag('ONEDOOR_JOBS', true),
-    // The resident portal's online request journeys: off until they are built, so start pages give the phone route.
-    journeys: flag('ONEDOOR_JOURNEYS', false),
+    // The resident portal's online request journeys; a council not ready to take requests online
+    // turns them off, and start pages give the phone route instead.
+    journeys: flag('ONEDOOR_JOURNEYS', true),
     production: read('NODE_ENV') === 'production',
     notifications,
   };

@@ -34,6 +34,8 @@ import { setUpUploads } from './platform/http/uploads.ts';
 import { setUpViews } from './platform/http/views.ts';
 import { notificationsStaffRoutes } from './platform/notifications/staff.routes.ts';
 import { portalRoutes } from './portal/portal.routes.ts';
+import { accountRoutes } from './portal/accounts/accounts.routes.ts';
+import { journeyRoutes } from './portal/journeys.routes.ts';
 import { trackingRoutes } from './portal/tracking.routes.ts';
 import type { Services } from './services.ts';
 import { servicesApiRoutes } from './services/api.routes.ts';
@@ -82,7 +84,17 @@ export async function buildServer(config: Config, services: Services, manifest: 
       portalCouncil: services.portalCouncil,
       journeys: config.journeys,
     });
+    if (config.journeys)
+      await pages.register(journeyRoutes, {
+        services: services.services,
+        cases: services.cases,
+        gazetteer: services.gazetteer,
+        files: services.files,
+        portalCouncil: services.portalCouncil,
+        residentOf: (request) => services.residentAccounts.residentOf(request),
+      });
     await pages.register(trackingRoutes, { cases: services.cases, files: services.files });
+    await pages.register(accountRoutes, { accounts: services.residentAccounts, requests: services.residentRequests });
     await pages.register(staffAuthRoutes, { auth: services.auth });
     await pages.register(staffHomeRoutes);
     await pages.register(organisationsStaffRoutes, { organisations: services.organisations });

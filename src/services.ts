@@ -3,8 +3,9 @@
 import { sql } from 'kysely';
 import type { Config } from './config.ts';
 import { createCasesService } from './cases/service.ts';
+import { createResidentRequests } from './cases/residentRequests.ts';
 import { createContactsService } from './contacts/service.ts';
-import { createCustomersService } from './customers/service.ts';
+import { createCustomerIn, createCustomersService } from './customers/service.ts';
 import type { Db } from './db/database.ts';
 import { migrationsAreCurrent } from './db/migrate.ts';
 import { createGazetteerService } from './gazetteer/service.ts';
@@ -21,6 +22,7 @@ import { createNotificationsService } from './platform/notifications/service.ts'
 import { countHit } from './platform/rateLimits.ts';
 import { ensureSecret } from './platform/secrets.ts';
 import { PostgresSessionStore } from './platform/sessions.ts';
+import { createResidentAccountsService } from './portal/accounts/service.ts';
 
 const BRANDING_TTL_MS = 60_000;
 
@@ -64,10 +66,14 @@ export async function createServices(db: Db, config: Config) {
       calendar,
       findCustomer: (actor, id) => customers.mayReferTo(actor, id),
       notificationAddress: (id) => customers.notificationAddress(id),
+      createCustomer: createCustomerIn,
       publicUrl: config.publicUrl,
     }),
     contacts: createContactsService(db, { findCustomer: (actor, id) => customers.findForContact(actor, id) }),
     apiKeys: createApiKeysService(db),
+    /** Residents' portal accounts, and the requests on their customer records. */
+    residentAccounts: createResidentAccountsService(db, { portalCouncil, publicUrl: config.publicUrl }),
+    residentRequests: createResidentRequests(db),
     notifications: createNotificationsService(db),
     /** Uploaded files, kept outside the web root; records hold their keys. */
     files: directoryFileStore(config.filesDir),

@@ -43,6 +43,8 @@ export interface NewCase {
   linkedTo: string | null;
   createdBy: string | null;
   createdByApiKey: string | null;
+  /** The portal journey that sent it, so that the same journey sent twice raises one case. */
+  submissionKey: string | null;
 }
 
 /** Inserts a case; undefined when its reference is already taken (the caller draws another). */
@@ -72,6 +74,7 @@ export async function insertCase(db: Queryable, value: NewCase): Promise<string 
       linked_to: value.linkedTo,
       created_by: value.createdBy,
       created_by_api_key: value.createdByApiKey,
+      submission_key: value.submissionKey,
     })
     .onConflict((conflict) => conflict.column('reference').doNothing())
     .returning('id')
@@ -231,10 +234,14 @@ function toRecord(row: CaseRow): CaseRecord {
   };
 }
 
-export async function findCase(db: Queryable, by: { reference: string } | { id: string } | { trackingToken: string }) {
+export async function findCase(
+  db: Queryable,
+  by: { reference: string } | { id: string } | { trackingToken: string } | { submissionKey: string },
+) {
   let query = caseQuery(db);
   if ('reference' in by) query = query.where('c.reference', '=', by.reference);
   else if ('id' in by) query = query.where('c.id', '=', by.id);
+  else if ('submissionKey' in by) query = query.where('c.submission_key', '=', by.submissionKey);
   else query = query.where('c.tracking_token', '=', by.trackingToken);
   const row = await query.executeTakeFirst();
   return row ? toRecord(row) : undefined;

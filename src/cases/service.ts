@@ -3,7 +3,8 @@
 // days; worked to the end with public updates the resident is told of and internal notes they
 // never see. Each change commits in one transaction with its events, its audit record and the
 // notifications it causes.
-import type { Db, Tx } from '../db/database.ts';
+import { isUniqueViolation, type Db, type Tx } from '../db/database.ts';
+import type { CustomerInput } from '../customers/service.ts';
 import { placeOf, propertiesByUprn } from '../gazetteer/service.ts';
 import type { Actor, StaffActor } from '../platform/actor.ts';
 import { changesBetween, recordAudit } from '../platform/audit/audit.ts';
@@ -45,6 +46,19 @@ export interface RaiseCaseInput {
   linkTo?: string;
 }
 
+/** Who a resident says they are, when they report something online without an account. */
+export type NewCustomerInput = Pick<CustomerInput, 'givenName' | 'familyName' | 'email' | 'phone' | 'preferredLanguage'>;
+
+/**
+ * A resident's online request: its journey's id makes sending it again harmless (the first case
+ * is given back), and the resident's contact details become a customer record in the same
+ * transaction as the case.
+ */
+export interface Submission {
+  key: string;
+  newCustomer?: NewCustomerInput;
+}
+
 export interface CaseUpdateInput {
   text: string;
   visibility: 'public' | 'internal';
@@ -64,6 +78,13 @@ export interface Dependencies {
   /** Whether `actor` may name this customer on a case (undefined when not, or when there is none). */
   findCustomer(actor: Actor, id: string): Promise<{ id: string; councilId: string } | undefined>;
   notificationAddress(customerId: string): Promise<NotificationAddress | undefined>;
+  /** Records a new customer in `trx` (a resident's online request made without an account). */
+  createCustomer?(
+    trx: Tx,
+    actor: Actor,
+    councilId: string,
+    input: NewCustomerInput,
+  ): Promise<{ id: string; address: NotificationAddress | undefined }>;
   /** The address residents' tracking links start with, e.g. https://council.example. */
   publicUrl: string;
   now?: () => Date;
@@ -180,14 +201,39 @@ export function createCasesService(db: Db, dependencies: Dependencies) {
     return { problems, service, description, answers: checked.answers, place };
   }
 
+  /** The case a journey already raised, as raising it gave it. */
+  async function submitted(key: string) {
+    const record = await repo.findCase(db, { submissionKey: key });
+    if (!record) return undefined;
+    return {
+      id: record.id,
+      reference: record.reference,
+      trackingToken: record.trackingToken,
+      status: record.status,
+      priority: record.priority,
+      serviceCode: record.service.code,
+      teamId: record.team.id,
+      teamName: record.team.name,
+      dueAt: record.dueAt,
+      linkedTo: record.linkedTo?.reference ?? null,
+      alreadyReported: [] as Awaited<ReturnType<typeof repo.openCasesNear>>,
+      isNew: false,
+    };
+  }
+
   return {
     /**
      * Raises a case: checks it against the service's form (Invalid, per field), routes it, sets
      * its due date, and records it with its events, audit record and the customer's notification.
      */
-    async raise(actor: Actor, input: RaiseCaseInput, options: { council?: string } = {}) {
+    async raise(actor: Actor, input: RaiseCaseInput, options: { council?: string; submission?: Submission } = {}) {
       const councilId = councilOf(actor, options.council);
       caseRaisingPolicy.authorize(actor, 'raise', { councilId });
+      const { submission } = options;
+      if (submission) {
+        const sent = await submitted(submission.key);
+        if (sent) return sent;
+      }
       const { problems, service, description, answers, place } = await problemsWithRaise(councilId, input);
       if (input.customerId !== undefined) {
         const customer = isUuid(input.customerId) ? await dependencies.findCustomer(actor, input.customerId) : undefined;
@@ -223,122 +269,143 @@ export function createCasesService(db: Db, dependencies: Dependencies) {
         customerId ? dependencies.notificationAddress(customerId) : undefined,
       ]);
 
-      return await db.transaction().execute(async (trx) => {
-        const value: repo.NewCase = {
-          councilId,
-          reference: '',
-          trackingToken: newTrackingToken(),
-          serviceId: service.id,
-          customerId,
-          channel: input.channel,
-          description,
-          answers,
-          location: place ? { lat: place.lat, long: place.long } : null,
-          uprn: place?.uprn ?? null,
-          ward: place?.ward ?? null,
-          status: primary ? primary.status : 'submitted',
-          priority: route.priority,
-          teamId: route.teamId,
-          organisationId: route.organisationId,
-          receivedAt,
-          dueAt,
-          dueSoonAt,
-          linkedTo: primary?.id ?? null,
-          createdBy: actor.kind === 'staff' ? actor.id : null,
-          createdByApiKey: actor.kind === 'api_key' ? actor.id : null,
-        };
-        let id: string | undefined;
-        // 40 random bits: a clash is rare, and another draw settles it.
-        for (let attempt = 0; id === undefined; attempt++) {
-          if (attempt === 5) throw new Error('could not draw an unused case reference');
-          value.reference = newCaseReference();
-          id = await repo.insertCase(trx, value);
-        }
-        const who = eventActor(actor);
-        const events: repo.NewEvent[] = [
-          {
-            caseId: id,
+      const newCustomer = submission?.newCustomer;
+      if (newCustomer && !dependencies.createCustomer) throw new Error('raising a case with a new customer needs createCustomer');
+      return await db
+        .transaction()
+        .execute(async (trx) => {
+          const created = newCustomer ? await dependencies.createCustomer!(trx, actor, councilId, newCustomer) : undefined;
+          const value: repo.NewCase = {
             councilId,
-            kind: 'received',
-            visibility: 'public',
-            actor: who,
-            statusTo: value.status,
-            occurredAt: receivedAt,
-          },
-        ];
-        if (route.teamId !== service.teamId)
-          events.push({
-            caseId: id,
-            councilId,
-            kind: 'routed',
-            visibility: 'internal',
-            actor: who,
-            details: { teamId: route.teamId },
+            reference: '',
+            trackingToken: newTrackingToken(),
+            serviceId: service.id,
+            customerId: created?.id ?? customerId,
+            channel: input.channel,
+            description,
+            answers,
+            location: place ? { lat: place.lat, long: place.long } : null,
+            uprn: place?.uprn ?? null,
+            ward: place?.ward ?? null,
+            status: primary ? primary.status : 'submitted',
+            priority: route.priority,
+            teamId: route.teamId,
+            organisationId: route.organisationId,
+            receivedAt,
+            dueAt,
+            dueSoonAt,
+            linkedTo: primary?.id ?? null,
+            createdBy: actor.kind === 'staff' ? actor.id : null,
+            createdByApiKey: actor.kind === 'api_key' ? actor.id : null,
+            submissionKey: submission?.key ?? null,
+          };
+          let id: string | undefined;
+          // 40 random bits: a clash is rare, and another draw settles it.
+          for (let attempt = 0; id === undefined; attempt++) {
+            if (attempt === 5) throw new Error('could not draw an unused case reference');
+            value.reference = newCaseReference();
+            id = await repo.insertCase(trx, value);
+          }
+          const who = eventActor(actor);
+          const events: repo.NewEvent[] = [
+            {
+              caseId: id,
+              councilId,
+              kind: 'received',
+              visibility: 'public',
+              actor: who,
+              statusTo: value.status,
+              occurredAt: receivedAt,
+            },
+          ];
+          if (route.teamId !== service.teamId)
+            events.push({
+              caseId: id,
+              councilId,
+              kind: 'routed',
+              visibility: 'internal',
+              actor: who,
+              details: { teamId: route.teamId },
+            });
+          if (primary)
+            events.push({
+              caseId: id,
+              councilId,
+              kind: 'linked',
+              visibility: 'public',
+              actor: who,
+              details: { reference: primary.reference },
+            });
+          await repo.insertEvents(trx, events);
+          await recordAudit(trx, actor, {
+            action: 'case.create',
+            organisationId: councilId,
+            recordType: 'case',
+            recordId: id,
+            changes: changesBetween({}, { ...value, trackingToken: '[secret]', description: '[description]' }, [
+              'reference',
+              'serviceId',
+              'customerId',
+              'channel',
+              'status',
+              'priority',
+              'teamId',
+              'ward',
+              'dueAt',
+              'linkedTo',
+            ]),
           });
-        if (primary)
-          events.push({
-            caseId: id,
-            councilId,
-            kind: 'linked',
-            visibility: 'public',
-            actor: who,
-            details: { reference: primary.reference },
-          });
-        await repo.insertEvents(trx, events);
-        await recordAudit(trx, actor, {
-          action: 'case.create',
-          organisationId: councilId,
-          recordType: 'case',
-          recordId: id,
-          changes: changesBetween({}, { ...value, trackingToken: '[secret]', description: '[description]' }, [
-            'reference',
-            'serviceId',
-            'customerId',
-            'channel',
-            'status',
-            'priority',
-            'teamId',
-            'ward',
-            'dueAt',
-            'linkedTo',
-          ]),
-        });
-        await tellCustomer(
-          trx,
-          {
-            councilId,
-            customerId: value.customerId,
+          await tellCustomer(
+            trx,
+            {
+              councilId,
+              customerId: value.customerId,
+              reference: value.reference,
+              trackingToken: value.trackingToken,
+              recordId: value.reference,
+            },
+            'case.received',
+            { serviceName: service.name, dueDate: lastDueDay(dueAt) },
+            { address: created ? created.address : address },
+          );
+          return {
+            id,
             reference: value.reference,
             trackingToken: value.trackingToken,
-            recordId: value.reference,
-          },
-          'case.received',
-          { serviceName: service.name, dueDate: lastDueDay(dueAt) },
-          { address },
-        );
-        return {
-          id,
-          reference: value.reference,
-          status: value.status,
-          priority: value.priority,
-          serviceCode: service.code,
-          teamId: route.teamId,
-          teamName: primary
-            ? primary.team.name
-            : (service.routingRules.find((rule) => rule.teamId === route.teamId)?.teamName ?? service.teamName),
-          dueAt,
-          linkedTo: primary?.reference ?? null,
-          alreadyReported: nearby,
-        };
-      });
+            status: value.status,
+            priority: value.priority,
+            serviceCode: service.code,
+            teamId: route.teamId,
+            teamName: primary
+              ? primary.team.name
+              : (service.routingRules.find((rule) => rule.teamId === route.teamId)?.teamName ?? service.teamName),
+            dueAt,
+            linkedTo: primary?.reference ?? null,
+            alreadyReported: nearby,
+            /** False when the same submission, sent before, gave its case back. */
+            isNew: true,
+          };
+        })
+        .catch(async (error: unknown) => {
+          // The same journey sent twice at once: the unique index let one through, which is the answer.
+          const sent =
+            submission && isUniqueViolation(error, 'cases_submission_key_idx') ? await submitted(submission.key) : undefined;
+          if (sent) return sent;
+          throw error;
+        });
     },
 
     /**
      * Open cases of the service near a place, asked before a case is raised there, so whoever
      * raises it can follow one instead ("already reported"). Empty when the place is not known.
      */
-    async alreadyReported(actor: Actor, serviceCode: string, location: NonNullable<RaiseCaseInput['location']>) {
-      const councilId = councilOf(actor);
+    async alreadyReported(
+      actor: Actor,
+      serviceCode: string,
+      location: NonNullable<RaiseCaseInput['location']>,
+      options: { council?: string } = {},
+    ) {
+      const councilId = councilOf(actor, options.council);
       caseRaisingPolicy.authorize(actor, 'raise', { councilId });
       const service = await dependencies.services.forCase(councilId, serviceCode);
       const place = service ? await placeOf(db, councilId, location) : undefined;

@@ -17,6 +17,7 @@ import {
   type CustomerPlacement,
 } from './policy.ts';
 import * as repo from './repo.ts';
+import type { NotificationAddress } from './repo.ts';
 import { searchCustomerIds, type MatchReason } from './search.ts';
 import { isEmptyQuery, parseSearchQuery } from './searchQuery.ts';
 import { isUuid } from '../platform/ids.ts';
@@ -48,6 +49,43 @@ export const FLAG_REASONS = [
 export const CONTACT_METHODS = ['email', 'phone', 'sms', 'letter'] as const;
 export const TIMELINE_KINDS: repo.TimelineKind[] = ['contact', 'note', 'flag'];
 export const TIMELINE_PAGE_SIZE = 25;
+
+/** Records a checked new customer with its audit record, in the caller's transaction. */
+async function insertCustomer(trx: Tx, actor: Actor, councilId: string, record: NewCustomerRecord): Promise<string> {
+  const [id] = await insertCustomerRecords(trx, councilId, [record]);
+  await recordAudit(trx, actor, {
+    action: 'customer.create',
+    organisationId: councilId,
+    recordType: 'customer',
+    recordId: id!,
+    changes: changesBetween({}, { ...record, address: record.address?.postcode }, [
+      'kind',
+      'givenName',
+      'familyName',
+      'organisationName',
+      'dateOfBirth',
+      'preferredLanguage',
+    ]),
+  });
+  return id!;
+}
+
+/**
+ * A customer made together with something else in one transaction (a resident's online request
+ * and the record of who made it): nothing is kept unless both are. No duplicate check: the
+ * person is not there to choose, so staff merge duplicates afterwards.
+ */
+export async function createCustomerIn(
+  trx: Tx,
+  actor: Actor,
+  councilId: string,
+  input: CustomerInput,
+): Promise<{ id: string; address: NotificationAddress | undefined }> {
+  const checked = checkNewCustomer(input);
+  if (!checked.ok) throw new Invalid(checked.errors);
+  const id = await insertCustomer(trx, actor, councilId, checked.record);
+  return { id, address: await repo.notificationAddress(trx, id) };
+}
 
 /** A new customer as staff or an integrator describe one, before it is checked. */
 export interface CustomerInput {
@@ -276,24 +314,7 @@ export function createCustomersService(db: Db) {
       }
       const duplicates = await this.likelyDuplicates(actor, record, councilId);
       if (duplicates.length > 0 && !options.confirmedNew) return { created: false, duplicates };
-      const id = await db.transaction().execute(async (trx) => {
-        const [newId] = await insertCustomerRecords(trx, councilId, [record]);
-        await recordAudit(trx, actor, {
-          action: 'customer.create',
-          organisationId: councilId,
-          recordType: 'customer',
-          recordId: newId!,
-          changes: changesBetween({}, { ...record, address: record.address?.postcode }, [
-            'kind',
-            'givenName',
-            'familyName',
-            'organisationName',
-            'dateOfBirth',
-            'preferredLanguage',
-          ]),
-        });
-        return newId!;
-      });
+      const id = await db.transaction().execute((trx) => insertCustomer(trx, actor, councilId, record));
       const [customer] = await repo.summaries(db, [id]);
       return { created: true, id, customer: customer!, duplicates };
     },

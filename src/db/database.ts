@@ -33,3 +33,9 @@ export function createDb(connectionString: string, poolSize = 10): { db: Db; poo
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
   return { db, pool };
 }
+
+/** Whether PostgreSQL refused a row because it repeats one under the unique index `constraint`. */
+export function isUniqueViolation(error: unknown, constraint: string): boolean {
+  const refusal = error as { code?: unknown; constraint?: unknown } | null;
+  return refusal?.code === '23505' && refusal.constraint === constraint;
+}

@@ -64,6 +64,7 @@ export interface RoleSettingsTable {
 export interface SessionsTable {
   id: string;
   user_id: string | null;
+  resident_account_id: ColumnType<string | null, string | null | undefined, string | null>;
   data: unknown;
   expires_at: Timestamp;
   created_at: CreatedAt;
@@ -377,6 +378,7 @@ export interface CasesTable {
   satisfaction_at: Timestamp | null;
   created_by: string | null;
   created_by_api_key: string | null;
+  submission_key: ColumnType<string | null, string | null | undefined, never>;
   created_at: CreatedAt;
   updated_at: UpdatedAt;
 }
@@ -518,6 +520,32 @@ export interface KnowledgeArticleFeedbackTable {
   created_at: CreatedAt;
 }
 
+export interface ResidentAccountsTable {
+  id: Generated<string>;
+  council_id: string;
+  customer_id: string;
+  email: string;
+  name: string;
+  password_hash: string;
+  language: Generated<'en' | 'cy'>;
+  confirmed_at: Timestamp | null;
+  last_signed_in_at: Timestamp | null;
+  created_at: CreatedAt;
+  updated_at: ColumnType<Date, never, Date | string>;
+}
+
+export type ResidentTokenPurpose = 'confirm_email' | 'reset_password';
+
+export interface ResidentAccountTokensTable {
+  id: Generated<string>;
+  account_id: string;
+  purpose: ResidentTokenPurpose;
+  token_hash: string;
+  expires_at: Timestamp;
+  used_at: Timestamp | null;
+  created_at: CreatedAt;
+}
+
 export interface Database {
   organisations: OrganisationsTable;
   teams: TeamsTable;
@@ -555,6 +583,8 @@ export interface Database {
   knowledge_articles: KnowledgeArticlesTable;
   knowledge_article_versions: KnowledgeArticleVersionsTable;
   knowledge_article_feedback: KnowledgeArticleFeedbackTable;
+  resident_accounts: ResidentAccountsTable;
+  resident_account_tokens: ResidentAccountTokensTable;
 }
 
 export type OrganisationRow = Selectable<OrganisationsTable>;

@@ -40,15 +40,23 @@ export function createGazetteerService(db: Db) {
     return actor.councilId;
   }
 
+  async function addressesIn(council: CouncilScope, postcode: string): Promise<AddressesAtPostcode> {
+    if (postcode.trim() === '') throw new Invalid([{ field: 'postcode', message: 'gazetteer.errors.postcodeMissing' }]);
+    const normalised = normalisePostcode(postcode);
+    if (!normalised) throw new Invalid([{ field: 'postcode', message: 'gazetteer.errors.postcodeFormat' }]);
+    const properties = await repo.addressesAt(db, council, normalised);
+    return { postcode: normalised, addresses: properties.map(presentAddress) };
+  }
+
   return {
     /** Throws Invalid (field `postcode`) when the value is empty or is not a full UK postcode. */
     async addressesAt(actor: Actor, postcode: string): Promise<AddressesAtPostcode> {
-      const council = councilOf(actor);
-      if (postcode.trim() === '') throw new Invalid([{ field: 'postcode', message: 'gazetteer.errors.postcodeMissing' }]);
-      const normalised = normalisePostcode(postcode);
-      if (!normalised) throw new Invalid([{ field: 'postcode', message: 'gazetteer.errors.postcodeFormat' }]);
-      const properties = await repo.addressesAt(db, council, normalised);
-      return { postcode: normalised, addresses: properties.map(presentAddress) };
+      return await addressesIn(councilOf(actor), postcode);
+    },
+
+    /** The same for anyone (the resident portal): a council's addresses are public. */
+    async publicAddressesAt(councilId: string, postcode: string): Promise<AddressesAtPostcode> {
+      return await addressesIn(councilId, postcode);
     },
 
     /** Throws NotFound when the UPRN is not one of the council's properties. */

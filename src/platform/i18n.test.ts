@@ -157,21 +157,26 @@ describe('the English and Welsh messages', () => {
 });
 
 // Urdu covers only the pages that offer it (their routes' `config.languages`): the portal's home
-// page in its layout. Every message those templates use is in Urdu, and nothing else is.
+// page in its layout, and the request journeys. Every message those templates use is in Urdu,
+// and nothing else is.
 describe('the Urdu messages', () => {
   const messages = loadMessages();
   const englishKeys = new Set(messageKeys(messages.en));
   const urduKeys = messageKeys(messages.ur);
-  const HOME_PAGE = [
+  const JOURNEY = path.join(PROJECT_ROOT, 'src/portal/views/journey');
+  const URDU_PAGES = [
     'views/layouts/base.njk',
     'views/layouts/portal.njk',
     'views/partials/footer.njk',
+    'views/partials/error-summary.njk',
+    'views/partials/honeypot.njk',
     'src/portal/views/home.njk',
     'src/portal/views/search-form.njk',
+    ...fs.readdirSync(JOURNEY).map((file) => path.relative(PROJECT_ROOT, path.join(JOURNEY, file))),
   ];
 
-  it('have a message for every key the home page and its layout use', () => {
-    const used = HOME_PAGE.flatMap((file) => literalKeys(fs.readFileSync(path.join(PROJECT_ROOT, file), 'utf8')));
+  it('have a message for every key the home page, the request journeys and their layout use', () => {
+    const used = URDU_PAGES.flatMap((file) => literalKeys(fs.readFileSync(path.join(PROJECT_ROOT, file), 'utf8')));
     assert.ok(used.length > 15, `expected the home page's keys (found ${used.length})`);
     assert.deepEqual(
       used.filter((key) => !urduKeys.includes(key)),

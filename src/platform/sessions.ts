@@ -12,7 +12,10 @@ export interface SessionTimeouts {
 
 /** What OneDoor keeps in a session (alongside @fastify/session's own cookie record). */
 export interface SessionData {
+  /** The signed-in member of staff. */
   userId?: string;
+  /** The signed-in resident (a portal account), kept apart from staff. */
+  residentAccountId?: string;
   startedAt?: number;
   lastSeenAt?: number;
 }
@@ -47,6 +50,7 @@ export class PostgresSessionStore {
     const row = {
       id: sessionKey(sessionId),
       user_id: typeof session.userId === 'string' ? session.userId : null,
+      resident_account_id: typeof session.residentAccountId === 'string' ? session.residentAccountId : null,
       data: JSON.stringify(session),
       expires_at: expiresAt,
     };
@@ -56,6 +60,7 @@ export class PostgresSessionStore {
       .onConflict((conflict) =>
         conflict.column('id').doUpdateSet({
           user_id: row.user_id,
+          resident_account_id: row.resident_account_id,
           data: row.data,
           expires_at: row.expires_at,
           updated_at: sql<Date>`now()`,
@@ -77,6 +82,14 @@ export class PostgresSessionStore {
 /** Signs someone out everywhere: used when they are deactivated or their password is reset. */
 export async function endSessionsOf(db: Queryable, userId: string): Promise<number> {
   const result = await db.deleteFrom('sessions').where('user_id', '=', userId).executeTakeFirst();
+  return Number(result.numDeletedRows);
+}
+
+/** Signs a resident out everywhere (their password was reset), but for the session `exceptKey` if given. */
+export async function endResidentSessions(db: Queryable, accountId: string, exceptKey?: string): Promise<number> {
+  let query = db.deleteFrom('sessions').where('resident_account_id', '=', accountId);
+  if (exceptKey) query = query.where('id', '<>', exceptKey);
+  const result = await query.executeTakeFirst();
   return Number(result.numDeletedRows);
 }
 

@@ -37,7 +37,7 @@ type Params = { token: string };
 type Tracked = Awaited<ReturnType<CasesService['track']>>;
 
 /** The tag colour of each status, so that a glance says open, waiting for you, or done. */
-const STATUS_TAGS: Record<string, string> = {
+export const STATUS_TAGS: Record<string, string> = {
   submitted: 'govuk-tag--light-blue',
   in_progress: 'govuk-tag--blue',
   awaiting_customer: 'govuk-tag--yellow',
@@ -163,8 +163,11 @@ function localName(named: { name: string; nameCy: string | null }, language: str
   return (language === 'cy' && named.nameCy) || named.name;
 }
 
-/** What the tracking page shows: nothing a resident should not see, and no member of staff by name. */
-function casePage(tracked: Tracked, t: Translate, language: string) {
+/**
+ * What the tracking page shows: nothing a resident should not see, and no member of staff by name.
+ * A signed-in resident's request page (src/portal/accounts) shows the same.
+ */
+export function casePage(tracked: Tracked, t: Translate, language: string) {
   const { record } = tracked;
   const team = localName(record.team, language);
   const attachments = new Map(tracked.attachments.map((file) => [file.id, file]));

@@ -14,7 +14,7 @@ describe('finding things on the resident portal', () => {
   const articles: Record<string, string> = {};
 
   before(async () => {
-    server = await startTestServer();
+    server = await startTestServer({ env: { ONEDOOR_JOURNEYS: '0' } });
     const { db } = server;
     const councilId = (await findFirstCouncil(db))!.id;
     const teamId = await insertTeam(db, { organisationId: councilId, code: 'streets', name: 'Streets' });
@@ -147,7 +147,7 @@ describe('finding things on the resident portal', () => {
     assert.ok(paragraphs.includes('We fix dangerous ones within a day.'));
     assert.ok(paragraphs.includes('We usually deal with this within 5 working days.'));
     assert.deepEqual(linksIn(page, 'aside a'), ['How we mend potholes']);
-    // The online journey is not built yet: no start button, the phone route instead.
+    // The online journeys are switched off here: no start button, the phone route instead.
     assert.equal(page.dom.querySelector('.govuk-button--start'), null);
     assert.match(page.html, /Phone our contact centre/);
   });
@@ -205,10 +205,10 @@ describe('finding things on the resident portal', () => {
   });
 });
 
-describe('a service start page once the online journeys are switched on', () => {
+describe('a service start page with the online journeys switched on (as they are unless turned off)', () => {
   let server: TestServer;
   before(async () => {
-    server = await startTestServer({ env: { ONEDOOR_JOURNEYS: '1' } });
+    server = await startTestServer();
     const councilId = (await findFirstCouncil(server.db))!.id;
     const teamId = await insertTeam(server.db, { organisationId: councilId, code: 'streets', name: 'Streets' });
     await aService(server.db, { councilId, teamId, code: 'potholes', name: 'Potholes', slaWorkingDays: 1 });

@@ -11,6 +11,8 @@ import * as calendar from './0006_calendar.ts';
 import * as knowledge from './0009_knowledge.ts';
 import * as casesQueue from './0010_cases_queue.ts';
 import * as knowledgeFeedback from './0011_knowledge_feedback.ts';
+import * as caseSubmissions from './0012_case_submissions.ts';
+import * as residentAccounts from './0013_resident_accounts.ts';
 
 export const migrations: Record<string, Migration> = {
   '0001_platform': platform,
@@ -23,4 +25,6 @@ export const migrations: Record<string, Migration> = {
   '0009_knowledge': knowledge,
   '0010_cases_queue': casesQueue,
   '0011_knowledge_feedback': knowledgeFeedback,
+  '0012_case_submissions': caseSubmissions,
+  '0013_resident_accounts': residentAccounts,
 };

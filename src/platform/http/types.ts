@@ -16,7 +16,14 @@ declare module 'fastify' {
   }
 
   interface Session {
+    /** The signed-in member of staff. */
     userId?: string;
+    /** The signed-in resident's portal account (never a member of staff: see userId). */
+    residentAccountId?: string;
+    /** The resident's name, for the portal's header without a database read on every page. */
+    residentName?: string;
+    /** An account whose right password was given before its email address was confirmed: may ask for the link again. */
+    unconfirmedAccountId?: string;
     startedAt?: number;
     lastSeenAt?: number;
     /** An i18n key shown once on the next page, e.g. "Password changed" (with its values, if it has any). */

@@ -109,6 +109,8 @@ async function pageData(request: FastifyRequest, reply: FastifyReply, settings: 
     currentPath: url.pathname,
     councilName: (language === 'cy' && branding.councilNameCy) || branding.councilName,
     staff,
+    // The signed-in resident's name as kept in their session at sign-in: the portal's header reads no database.
+    residentName: typeof request.session?.get === 'function' ? (request.session.get('residentName') ?? null) : null,
     flash,
     staffNavigation: staff ? settings.staffNavigation(staff, url.pathname, t) : [],
     direction: directionOf(language),

@@ -29,7 +29,8 @@ describe('notification templates', () => {
           // Every value the event needs appears somewhere (a text message, kept short, greets nobody).
           for (const key of keys.filter((key) => channel !== 'sms' || key !== 'name'))
             assert.ok(text.includes(`«${key}»`), `${event}.${channel} (${language}) uses {${key}}`);
-          assert.ok(message.body.includes(`«reference»`), 'the reference is in the body itself');
+          if ((keys as readonly string[]).includes('reference'))
+            assert.ok(message.body.includes(`«reference»`), 'the reference is in the body itself');
           if (channel === 'sms') assert.equal(message.subject, null);
           else assert.ok(message.subject && message.subject.length > 0);
         });

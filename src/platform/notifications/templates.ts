@@ -22,6 +22,12 @@ export const NOTIFICATION_EVENTS = {
   'case.reopened': { channels: RESIDENT_CHANNELS, keys: ['name', 'reference', 'serviceName', 'dueDate', 'trackingUrl'] },
   /** Internal: to a team leader, about an overdue case, by email only. */
   'case.escalated': { channels: ['email'], keys: ['name', 'reference', 'serviceName', 'dueDate', 'caseUrl'] },
+  /** A resident's portal account: the link that confirms their email address (valid 24 hours). */
+  'account.confirm_email': { channels: ['email'], keys: ['name', 'confirmUrl'] },
+  /** Someone tried to register an address that already has an account: told to its owner, not to them. */
+  'account.already_registered': { channels: ['email'], keys: ['name', 'signInUrl', 'resetUrl'] },
+  /** The link that sets a new password (valid 1 hour). */
+  'account.reset_password': { channels: ['email'], keys: ['name', 'resetUrl'] },
 } as const satisfies Record<string, { channels: readonly Channel[]; keys: readonly string[] }>;
 
 export type NotificationEvent = keyof typeof NOTIFICATION_EVENTS;

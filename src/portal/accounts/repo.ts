@@ -1,0 +1,132 @@
+// The SQL of resident accounts and their emailed links.
+import { sql } from 'kysely';
+import type { Queryable } from '../../db/database.ts';
+import type { TokenPurpose } from './tokens.ts';
+
+export interface ResidentAccount {
+  id: string;
+  councilId: string;
+  /** The customer record the account belongs to (the record it was merged into, if merged). */
+  customerId: string;
+  email: string;
+  name: string;
+  passwordHash: string;
+  language: 'en' | 'cy';
+  confirmedAt: Date | null;
+}
+
+function accountQuery(db: Queryable) {
+  return db
+    .selectFrom('resident_accounts as a')
+    .innerJoin('customers as c', 'c.id', 'a.customer_id')
+    .select([
+      'a.id',
+      'a.council_id as councilId',
+      // Staff may merge the record into another: the resident's requests are then on that one.
+      sql<string>`coalesce(c.merged_into, c.id)`.as('customerId'),
+      'a.email',
+      'a.name',
+      'a.password_hash as passwordHash',
+      'a.language',
+      'a.confirmed_at as confirmedAt',
+    ]);
+}
+
+export async function findAccount(db: Queryable, id: string): Promise<ResidentAccount | undefined> {
+  return await accountQuery(db).where('a.id', '=', id).executeTakeFirst();
+}
+
+/** By address in a council (resident_accounts_email_idx); `email` already lower-case. */
+export async function findAccountByEmail(db: Queryable, councilId: string, email: string): Promise<ResidentAccount | undefined> {
+  return await accountQuery(db).where('a.council_id', '=', councilId).where('a.email', '=', email).executeTakeFirst();
+}
+
+/** Inserts an account, or nothing when the address already has one (a registration racing another). */
+export async function insertAccount(
+  db: Queryable,
+  account: { councilId: string; customerId: string; email: string; name: string; passwordHash: string; language: 'en' | 'cy' },
+): Promise<string | undefined> {
+  const row = await db
+    .insertInto('resident_accounts')
+    .values({
+      council_id: account.councilId,
+      customer_id: account.customerId,
+      email: account.email,
+      name: account.name,
+      password_hash: account.passwordHash,
+      language: account.language,
+    })
+    .onConflict((conflict) => conflict.columns(['council_id', 'email']).doNothing())
+    .returning('id')
+    .executeTakeFirst();
+  return row?.id;
+}
+
+export async function markConfirmed(db: Queryable, id: string): Promise<void> {
+  await db
+    .updateTable('resident_accounts')
+    .set({ confirmed_at: sql<Date>`coalesce(confirmed_at, now())`, updated_at: sql<Date>`now()` })
+    .where('id', '=', id)
+    .execute();
+}
+
+export async function setPassword(db: Queryable, id: string, passwordHash: string): Promise<void> {
+  await db
+    .updateTable('resident_accounts')
+    .set({ password_hash: passwordHash, updated_at: sql<Date>`now()` })
+    .where('id', '=', id)
+    .execute();
+}
+
+export async function recordSignIn(db: Queryable, id: string): Promise<void> {
+  await db
+    .updateTable('resident_accounts')
+    .set({ last_signed_in_at: sql<Date>`now()` })
+    .where('id', '=', id)
+    .execute();
+}
+
+/** A new link for `purpose`; the account's earlier unused links for it stop working. */
+export async function insertToken(
+  db: Queryable,
+  token: { accountId: string; purpose: TokenPurpose; hash: string; expiresAt: Date },
+): Promise<string> {
+  await retireTokens(db, token.accountId, token.purpose);
+  const row = await db
+    .insertInto('resident_account_tokens')
+    .values({ account_id: token.accountId, purpose: token.purpose, token_hash: token.hash, expires_at: token.expiresAt })
+    .returning('id')
+    .executeTakeFirstOrThrow();
+  return row.id;
+}
+
+export async function retireTokens(db: Queryable, accountId: string, purpose: TokenPurpose): Promise<void> {
+  await db
+    .updateTable('resident_account_tokens')
+    .set({ used_at: sql<Date>`now()` })
+    .where('account_id', '=', accountId)
+    .where('purpose', '=', purpose)
+    .where('used_at', 'is', null)
+    .execute();
+}
+
+export async function findToken(db: Queryable, hash: string) {
+  return await db
+    .selectFrom('resident_account_tokens')
+    .select(['id', 'account_id as accountId', 'purpose', 'expires_at as expiresAt', 'used_at as usedAt'])
+    .where('token_hash', '=', hash)
+    .executeTakeFirst();
+}
+
+/** Uses a link once: false when it was used (or expired) meanwhile, e.g. by a second click at the same moment. */
+export async function useToken(db: Queryable, id: string): Promise<boolean> {
+  const row = await db
+    .updateTable('resident_account_tokens')
+    .set({ used_at: sql<Date>`now()` })
+    .where('id', '=', id)
+    .where('used_at', 'is', null)
+    .where('expires_at', '>', sql<Date>`now()`)
+    .returning('id')
+    .executeTakeFirst();
+  return row !== undefined;
+}
