@@ -2,11 +2,11 @@
 // side exactly as their tracking link shows it. A reference that is not on their record is "not
 // found", whoever's it is, so references cannot be probed from an account.
 import type { Db } from '../db/database.ts';
-import { propertiesByUprn } from '../gazetteer/service.ts';
 import { NotFound } from '../platform/errors.ts';
 import type { CaseStatus } from './lifecycle.ts';
 import { normaliseCaseReference } from './reference.ts';
 import * as repo from './repo.ts';
+import { publicSideOf } from './service.ts';
 
 export interface ResidentRequestSummary {
   reference: string;
@@ -43,13 +43,7 @@ export function createResidentRequests(db: Db) {
       const normalised = normaliseCaseReference(reference);
       const record = normalised ? await repo.findCase(db, { reference: normalised }) : undefined;
       if (!record || record.customer?.id !== customerId) throw new NotFound('case');
-      const [events, files, properties] = await Promise.all([
-        repo.caseEvents(db, record.id, { publicOnly: true }),
-        repo.attachments(db, record.id, { publicOnly: true }),
-        record.uprn === null ? undefined : propertiesByUprn(db, record.councilId, [record.uprn]),
-      ]);
-      const address = record.uprn === null ? null : (properties?.get(record.uprn)?.label ?? null);
-      return { record, events, attachments: files, address };
+      return await publicSideOf(db, record);
     },
   };
 }

@@ -111,6 +111,18 @@ const placement = (record: {
   assignedTo: record.assignedTo?.id ?? null,
 });
 
+/** A case as its resident sees it (tracking link or account): its public updates and files, and the address they gave. */
+export async function publicSideOf(db: Db, record: repo.CaseRecord) {
+  const [events, files, properties] = await Promise.all([
+    repo.caseEvents(db, record.id, { publicOnly: true }),
+    repo.attachments(db, record.id, { publicOnly: true }),
+    record.uprn === null ? undefined : propertiesByUprn(db, record.councilId, [record.uprn]),
+  ]);
+  // The address the resident gave (as the council's gazetteer writes it), when they gave a property.
+  const address = record.uprn === null ? null : (properties?.get(record.uprn)?.label ?? null);
+  return { record, events, attachments: files, address };
+}
+
 export function createCasesService(db: Db, dependencies: Dependencies) {
   const now = dependencies.now ?? (() => new Date());
 
@@ -701,14 +713,7 @@ export function createCasesService(db: Db, dependencies: Dependencies) {
     async track(token: string) {
       const record = isTrackingToken(token) ? await repo.findCase(db, { trackingToken: token }) : undefined;
       if (!record) throw new NotFound('case');
-      const [events, files, properties] = await Promise.all([
-        repo.caseEvents(db, record.id, { publicOnly: true }),
-        repo.attachments(db, record.id, { publicOnly: true }),
-        record.uprn === null ? undefined : propertiesByUprn(db, record.councilId, [record.uprn]),
-      ]);
-      // The address the resident gave (as the council's gazetteer writes it), when they gave a property.
-      const address = record.uprn === null ? null : (properties?.get(record.uprn)?.label ?? null);
-      return { record, events, attachments: files, address };
+      return await publicSideOf(db, record);
     },
 
     /** The resident says how satisfied they are with a closed case (once). */

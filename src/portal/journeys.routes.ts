@@ -44,6 +44,7 @@ import {
 
 /** Who is signed in to the portal, for the contact details step (none without accounts). */
 export interface SignedInResident {
+  councilId: string;
   customerId: string;
   name: string;
   email: string;
@@ -134,7 +135,9 @@ export const journeyRoutes: FastifyPluginAsync<JourneyOptions> = async (app, opt
     const service = councilId ? await services.forCase(councilId, code) : undefined;
     if (!councilId || !service?.public) throw new NotFound('service');
     const kept = request.session.get('journey');
-    const resident = options.residentOf ? await options.residentOf(request) : undefined;
+    const signedIn = options.residentOf ? await options.residentOf(request) : undefined;
+    // An account is with one council: on another council's portal its holder is asked like anyone else.
+    const resident = signedIn?.councilId === councilId ? signedIn : undefined;
     return { councilId, service, draft: kept?.service === service.code ? kept : undefined, resident };
   }
 
