@@ -118,6 +118,24 @@ describe('configuration', () => {
     });
   });
 
+  it('has no map unless the council names its tiles and whose they are, and lets those tiles through its CSP', () => {
+    assert.equal(loadConfig({}).mapTiles, null);
+    const tiles = loadConfig({
+      ONEDOOR_MAP_TILES: 'https://{s}.tile.example.org/{z}/{x}/{y}.png',
+      ONEDOOR_MAP_ATTRIBUTION: '© Example mappers',
+    }).mapTiles;
+    assert.deepEqual(tiles, {
+      url: 'https://{s}.tile.example.org/{z}/{x}/{y}.png',
+      attribution: '© Example mappers',
+      source: 'https://*.tile.example.org',
+    });
+    assert.throws(() => loadConfig({ ONEDOOR_MAP_TILES: 'https://tile.example.org/{z}/{x}/{y}.png' }), /ONEDOOR_MAP_ATTRIBUTION/);
+    assert.throws(
+      () => loadConfig({ ONEDOOR_MAP_TILES: 'tiles.example.org/tiles', ONEDOOR_MAP_ATTRIBUTION: 'x' }),
+      /ONEDOOR_MAP_TILES must be an http\(s\) address/,
+    );
+  });
+
   it('keeps uploaded files in DATA_DIR/files unless FILES_DIR says where, and takes files up to 10 MiB', () => {
     const defaults = loadConfig({ DATA_DIR: '/var/lib/onedoor' }, '/srv/onedoor');
     assert.equal(defaults.filesDir, '/var/lib/onedoor/files');

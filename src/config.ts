@@ -1,5 +1,7 @@
 // Every setting OneDoor reads, in one place: read once at start, typed, validated.
 // A bad setting is reported as one plain line naming the variable, never a stack trace.
+import crypto from 'node:crypto';
+import fs from 'node:fs';
 import path from 'node:path';
 
 export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
@@ -30,9 +32,23 @@ export interface Config {
   runJobs: boolean;
   /** Whether service start pages lead to the online request journeys. */
   journeys: boolean;
+  /** Map tiles for placing a pin on a location question (with JavaScript); none unless configured. */
+  mapTiles: MapTiles | null;
   production: boolean;
   /** How notifications leave OneDoor (the secrets here are never logged). */
   notifications: NotificationSettings;
+  /** GOV.UK One Login for residents' accounts; undefined (no routes, no button) unless configured. */
+  oneLogin: OneLoginSettings | undefined;
+}
+
+export interface OneLoginSettings {
+  /** The One Login issuer, e.g. https://oidc.integration.account.gov.uk/ (its discovery document is read on first use). */
+  issuer: string;
+  clientId: string;
+  /** The client's private key for `private_key_jwt`: a KeyObject, which prints no key material if logged. */
+  privateKey: crypto.KeyObject;
+  /** For a local test provider only: an http:// issuer (refused when NODE_ENV=production). */
+  allowInsecureHttp: boolean;
 }
 
 export type NotificationSettings =
@@ -120,6 +136,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
   }
 
   const notifications = notificationSettings(read, problems);
+  const production = read('NODE_ENV') === 'production';
+  const oneLogin = oneLoginSettings(read, problems, { cwd, production, flag });
 
   const config: Config = {
     port,
@@ -144,12 +162,114 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     // The resident portal's online request journeys; a council not ready to take requests online
     // turns them off, and start pages give the phone route instead.
     journeys: flag('ONEDOOR_JOURNEYS', true),
-    production: read('NODE_ENV') === 'production',
+    mapTiles: mapTilesSetting(read, problems),
+    production,
     notifications,
+    oneLogin,
   };
 
   if (problems.length > 0) throw new ConfigError(problems);
   return Object.freeze(config);
+}
+
+export interface MapTiles {
+  /** A tile address with {z}, {x} and {y} (and perhaps {s}), e.g. https://tile.example.org/{z}/{x}/{y}.png. */
+  url: string;
+  /** Who the map is by, as the tile provider's licence requires it shown. */
+  attribution: string;
+  /** Where the tiles come from, for the Content Security Policy's img-src. */
+  source: string;
+}
+
+/**
+ * ONEDOOR_MAP_TILES and ONEDOOR_MAP_ATTRIBUTION: a map is the council's to choose (Ordnance
+ * Survey's, OpenStreetMap's, its own), so there is none until it does; postcodes work without.
+ */
+function mapTilesSetting(read: (name: string) => string | undefined, problems: string[]): MapTiles | null {
+  const url = read('ONEDOOR_MAP_TILES');
+  if (!url) return null;
+  const match = /^(https?):\/\/([^/]+)\//.exec(url);
+  if (!match || !['{z}', '{x}', '{y}'].every((part) => url.includes(part))) {
+    problems.push('ONEDOOR_MAP_TILES must be an http(s) address with {z}, {x} and {y} in it');
+    return null;
+  }
+  const attribution = read('ONEDOOR_MAP_ATTRIBUTION');
+  if (!attribution) {
+    problems.push('ONEDOOR_MAP_ATTRIBUTION must say whose map it is when ONEDOOR_MAP_TILES is set');
+    return null;
+  }
+  return { url, attribution, source: `${match[1]}://${match[2]!.replace('{s}', '*')}` };
+}
+
+/**
+ * ONE_LOGIN_ISSUER, ONE_LOGIN_CLIENT_ID and the client's private key (ONE_LOGIN_PRIVATE_KEY, a
+ * PEM, or ONE_LOGIN_PRIVATE_KEY_FILE), all or none. The key never appears in a problem.
+ */
+function oneLoginSettings(
+  read: (name: string) => string | undefined,
+  problems: string[],
+  context: { cwd: string; production: boolean; flag: (name: string, fallback: boolean) => boolean },
+): OneLoginSettings | undefined {
+  const issuer = read('ONE_LOGIN_ISSUER');
+  const clientId = read('ONE_LOGIN_CLIENT_ID');
+  const pem = read('ONE_LOGIN_PRIVATE_KEY');
+  const keyFile = read('ONE_LOGIN_PRIVATE_KEY_FILE');
+  const insecureAsked = context.flag('ONE_LOGIN_ALLOW_INSECURE_HTTP', false);
+  if (insecureAsked && context.production)
+    problems.push(
+      'ONE_LOGIN_ALLOW_INSECURE_HTTP is for a local test provider only: it cannot be set when NODE_ENV is production',
+    );
+  const allowInsecureHttp = insecureAsked && !context.production;
+  if (issuer === undefined && clientId === undefined) {
+    if (pem !== undefined || keyFile !== undefined)
+      problems.push('ONE_LOGIN_ISSUER and ONE_LOGIN_CLIENT_ID must be set when a One Login private key is');
+    return undefined;
+  }
+  if (issuer === undefined || clientId === undefined) {
+    problems.push('ONE_LOGIN_ISSUER and ONE_LOGIN_CLIENT_ID must both be set to use GOV.UK One Login, or neither');
+    return undefined;
+  }
+  let issuerOk = false;
+  try {
+    const protocol = new URL(issuer).protocol;
+    issuerOk = protocol === 'https:' || (protocol === 'http:' && allowInsecureHttp);
+  } catch {
+    issuerOk = false;
+  }
+  if (!issuerOk) problems.push(`ONE_LOGIN_ISSUER must be an https:// URL (it is "${issuer}")`);
+
+  let keyText: string | undefined;
+  if (pem !== undefined && keyFile !== undefined) {
+    problems.push('Set ONE_LOGIN_PRIVATE_KEY or ONE_LOGIN_PRIVATE_KEY_FILE, not both');
+  } else if (pem !== undefined) {
+    // An environment file often holds a PEM on one line, with \n for each line break.
+    keyText = pem.replace(/\\n/g, '\n');
+  } else if (keyFile !== undefined) {
+    try {
+      keyText = fs.readFileSync(path.resolve(context.cwd, keyFile), 'utf8');
+    } catch {
+      problems.push(`ONE_LOGIN_PRIVATE_KEY_FILE cannot be read (it is "${keyFile}")`);
+    }
+  } else {
+    problems.push('ONE_LOGIN_PRIVATE_KEY or ONE_LOGIN_PRIVATE_KEY_FILE must be set to use GOV.UK One Login (private_key_jwt)');
+  }
+  let privateKey: crypto.KeyObject | undefined;
+  if (keyText !== undefined) {
+    try {
+      privateKey = crypto.createPrivateKey(keyText);
+    } catch {
+      problems.push('The One Login private key is not a PEM private key');
+    }
+  }
+  const details = privateKey?.asymmetricKeyDetails;
+  const usable =
+    (privateKey?.asymmetricKeyType === 'rsa' && (details?.modulusLength ?? 0) >= 2048) ||
+    (privateKey?.asymmetricKeyType === 'ec' && details?.namedCurve === 'prime256v1');
+  if (privateKey && !usable) {
+    problems.push('The One Login private key must be an RSA key of 2048 bits or more, or an EC P-256 key');
+  }
+  if (!issuerOk || !privateKey || !usable) return undefined;
+  return { issuer, clientId, privateKey, allowInsecureHttp };
 }
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;

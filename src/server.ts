@@ -35,6 +35,7 @@ import { setUpViews } from './platform/http/views.ts';
 import { notificationsStaffRoutes } from './platform/notifications/staff.routes.ts';
 import { portalRoutes } from './portal/portal.routes.ts';
 import { accountRoutes } from './portal/accounts/accounts.routes.ts';
+import { oneLoginRoutes } from './portal/accounts/oneLogin.routes.ts';
 import { journeyRoutes } from './portal/journeys.routes.ts';
 import { trackingRoutes } from './portal/tracking.routes.ts';
 import type { Services } from './services.ts';
@@ -56,7 +57,10 @@ export async function buildServer(config: Config, services: Services, manifest: 
 
   setUpHealthChecks(app, services.health);
   setUpMetrics(app, config.metricsToken);
-  await setUpWebSecurity(app, { https: config.publicUrl.startsWith('https:') });
+  await setUpWebSecurity(app, {
+    https: config.publicUrl.startsWith('https:'),
+    imageSources: config.mapTiles ? [config.mapTiles.source] : [],
+  });
   await setUpStaticAssets(app, { built: defaultAssetsDirectory(), projectRoot: PROJECT_ROOT });
   await app.register(cookie);
   await app.register(formBody);
@@ -92,9 +96,16 @@ export async function buildServer(config: Config, services: Services, manifest: 
         files: services.files,
         portalCouncil: services.portalCouncil,
         residentOf: (request) => services.residentAccounts.residentOf(request),
+        mapTiles: config.mapTiles,
       });
     await pages.register(trackingRoutes, { cases: services.cases, files: services.files });
-    await pages.register(accountRoutes, { accounts: services.residentAccounts, requests: services.residentRequests });
+    await pages.register(accountRoutes, {
+      accounts: services.residentAccounts,
+      requests: services.residentRequests,
+      oneLogin: services.oneLogin !== undefined,
+    });
+    if (services.oneLogin)
+      await pages.register(oneLoginRoutes, { accounts: services.residentAccounts, oneLogin: services.oneLogin });
     await pages.register(staffAuthRoutes, { auth: services.auth });
     await pages.register(staffHomeRoutes);
     await pages.register(organisationsStaffRoutes, { organisations: services.organisations });

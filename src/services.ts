@@ -22,6 +22,7 @@ import { createNotificationsService } from './platform/notifications/service.ts'
 import { countHit } from './platform/rateLimits.ts';
 import { ensureSecret } from './platform/secrets.ts';
 import { PostgresSessionStore } from './platform/sessions.ts';
+import { createOneLoginClient } from './portal/accounts/oneLogin.ts';
 import { createResidentAccountsService } from './portal/accounts/service.ts';
 
 const BRANDING_TTL_MS = 60_000;
@@ -74,6 +75,8 @@ export async function createServices(db: Db, config: Config) {
     /** Residents' portal accounts, and the requests on their customer records. */
     residentAccounts: createResidentAccountsService(db, { portalCouncil, publicUrl: config.publicUrl }),
     residentRequests: createResidentRequests(db),
+    /** GOV.UK One Login for residents, when configured (nothing is fetched from it until first used). */
+    oneLogin: config.oneLogin ? createOneLoginClient(config.oneLogin, config.publicUrl) : undefined,
     notifications: createNotificationsService(db),
     /** Uploaded files, kept outside the web root; records hold their keys. */
     files: directoryFileStore(config.filesDir),

@@ -526,8 +526,11 @@ export interface ResidentAccountsTable {
   customer_id: string;
   email: string;
   name: string;
-  password_hash: string;
+  /** None for an account made by signing in with GOV.UK One Login (until a password is set). */
+  password_hash: string | null;
   language: Generated<'en' | 'cy'>;
+  /** The resident's GOV.UK One Login subject identifier, once linked. */
+  one_login_sub: ColumnType<string | null, string | null | undefined, string | null>;
   confirmed_at: Timestamp | null;
   last_signed_in_at: Timestamp | null;
   created_at: CreatedAt;

@@ -138,3 +138,14 @@ export async function nearestProperty(
     .executeTakeFirst();
   return row ?? undefined;
 }
+
+/** The middle of the council's properties (where its map opens); undefined when it has none with coordinates. */
+export async function centreOfProperties(db: Queryable, councilId: string): Promise<{ lat: number; long: number } | undefined> {
+  const row = await db
+    .selectFrom('properties')
+    .select([sql<number | null>`avg(latitude)::float8`.as('lat'), sql<number | null>`avg(longitude)::float8`.as('long')])
+    .where('council_id', '=', councilId)
+    .where('latitude', 'is not', null)
+    .executeTakeFirst();
+  return row?.lat != null && row.long != null ? { lat: row.lat, long: row.long } : undefined;
+}

@@ -32,7 +32,12 @@ export interface AddressesAtPostcode {
   addresses: Address[];
 }
 
+/** How near a property of the council a point on the map must be to be in its area. */
+export const POINT_IN_AREA_METRES = 1_000;
+
 export function createGazetteerService(db: Db) {
+  const centres = new Map<string, { centre: { lat: number; long: number } | undefined; until: number }>();
+
   /** The council whose gazetteer `actor` may read; OneDoor itself reads every council's. */
   function councilOf(actor: Actor): CouncilScope {
     if (actor.kind === 'system') return 'all';
@@ -52,6 +57,26 @@ export function createGazetteerService(db: Db) {
     /** Throws Invalid (field `postcode`) when the value is empty or is not a full UK postcode. */
     async addressesAt(actor: Actor, postcode: string): Promise<AddressesAtPostcode> {
       return await addressesIn(councilOf(actor), postcode);
+    },
+
+    /**
+     * A point a resident placed on the map, if it is in the council's area (a property of the
+     * council's within POINT_IN_AREA_METRES), with the nearest address to describe it by.
+     */
+    async publicPointIn(councilId: string, point: { lat: number; long: number }): Promise<{ near: string } | undefined> {
+      if (!Number.isFinite(point.lat) || !Number.isFinite(point.long) || Math.abs(point.lat) > 90 || Math.abs(point.long) > 180)
+        return undefined;
+      const nearest = await repo.nearestProperty(db, councilId, point, POINT_IN_AREA_METRES);
+      return nearest ? { near: presentAddress(nearest).label } : undefined;
+    },
+
+    /** Where the council's map opens: the middle of its properties, worked out once an hour. */
+    async centreOf(councilId: string): Promise<{ lat: number; long: number } | undefined> {
+      const known = centres.get(councilId);
+      if (known && known.until > Date.now()) return known.centre;
+      const centre = await repo.centreOfProperties(db, councilId);
+      centres.set(councilId, { centre, until: Date.now() + 3_600_000 });
+      return centre;
     },
 
     /** The same for anyone (the resident portal): a council's addresses are public. */

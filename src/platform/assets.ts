@@ -32,7 +32,9 @@ export async function ensureAssetsBuilt(outDir = defaultAssetsDirectory()): Prom
   try {
     const files: Record<string, string> = {};
     files['application.css'] = writeFingerprinted(temporary, 'application.css', await compileStylesheet());
-    files['application.js'] = writeFingerprinted(temporary, 'application.js', await bundleScript());
+    files['application.js'] = writeFingerprinted(temporary, 'application.js', await bundleScript('application.js'));
+    // Only pages with a map load it: most residents never need Leaflet's weight.
+    files['map.js'] = writeFingerprinted(temporary, 'map.js', await bundleScript('map.js'));
     for (const image of fs.readdirSync(path.join(SOURCE, 'images'))) {
       const content = fs.readFileSync(path.join(SOURCE, 'images', image));
       files[`images/${image}`] = writeFingerprinted(temporary, `images/${image}`, content);
@@ -96,10 +98,10 @@ async function compileStylesheet(): Promise<string> {
   return result.css;
 }
 
-async function bundleScript(): Promise<string> {
+async function bundleScript(entry: string): Promise<string> {
   const esbuild = await import('esbuild');
   const result = await esbuild.build({
-    entryPoints: [path.join(SOURCE, 'js', 'application.js')],
+    entryPoints: [path.join(SOURCE, 'js', entry)],
     absWorkingDir: PROJECT_ROOT,
     bundle: true,
     format: 'esm',

@@ -59,6 +59,10 @@ describe('the pages of a request journey', () => {
     draft.answers.where = { kind: 'location', postcode: 'SY11 2AB' };
     assert.deepEqual(stepAfter(steps(), { kind: 'question', code: 'where' }, draft, true), { kind: 'address', code: 'where' });
     assert.deepEqual(firstUnanswered(steps(), draft), { kind: 'address', code: 'where' });
+    // A place put on the map has no address to choose.
+    draft.answers.where = { kind: 'point', lat: 52.86, long: -3.05, near: '1 Church Street' };
+    assert.deepEqual(stepAfter(steps(), { kind: 'question', code: 'where' }, draft, true), { kind: 'check' });
+    assert.ok(!steps().some((step) => step.kind === 'address'));
   });
 
   it('never leads past a page still to answer', () => {
@@ -83,8 +87,10 @@ describe('the pages of a request journey', () => {
       seen: { kind: 'date', day: '3', month: '12', year: '2026' },
       photo: { kind: 'file', key: 'a'.repeat(32), name: 'photo.jpg', contentType: 'image/jpeg', size: 10, sha256: 'b' },
       count: { kind: 'skipped' },
+      pin: { kind: 'point', lat: 52.86, long: -3.05, near: '1 Church Street' },
     };
     assert.deepEqual(answersToSend(draft), {
+      pin: { lat: 52.86, long: -3.05 },
       what: 'bags',
       where: { uprn: '100001' },
       seen: '2026-12-03',

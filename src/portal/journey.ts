@@ -10,6 +10,8 @@ export type DraftAnswer =
   | { kind: 'text'; value: string }
   | { kind: 'date'; day: string; month: string; year: string }
   | { kind: 'location'; postcode: string; uprn?: string; label?: string }
+  /** A place put on the map (with JavaScript), described by the nearest address. */
+  | { kind: 'point'; lat: number; long: number; near: string }
   | { kind: 'file'; key: string; name: string; contentType: string; size: number; sha256: string }
   /** An optional question left blank. */
   | { kind: 'skipped' };
@@ -149,6 +151,9 @@ export function answersToSend(draft: Draft): Record<string, unknown> {
         break;
       case 'location':
         if (answer.uprn !== undefined) answers[code] = { uprn: answer.uprn };
+        break;
+      case 'point':
+        answers[code] = { lat: answer.lat, long: answer.long };
         break;
       case 'file':
         answers[code] = answer.key;

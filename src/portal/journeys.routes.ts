@@ -7,6 +7,7 @@
 import { randomUUID } from 'node:crypto';
 import { Type } from '@sinclair/typebox';
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
+import type { MapTiles } from '../config.ts';
 import { DESCRIPTION_MAX_LENGTH, type CasesService, type NewCustomerInput } from '../cases/service.ts';
 import { parsePhone } from '../customers/contactPoints.ts';
 import type { GazetteerService } from '../gazetteer/service.ts';
@@ -53,7 +54,9 @@ export interface SignedInResident {
 export interface JourneyOptions {
   services: Pick<ServicesService, 'forCase'>;
   cases: Pick<CasesService, 'raise' | 'alreadyReported' | 'attach'>;
-  gazetteer: Pick<GazetteerService, 'publicAddressesAt'>;
+  gazetteer: Pick<GazetteerService, 'publicAddressesAt' | 'publicPointIn' | 'centreOf'>;
+  /** Map tiles for placing a pin, when the council has configured them. */
+  mapTiles?: Pick<MapTiles, 'url' | 'attribution'> | null;
   files: FileStore;
   portalCouncil: () => Promise<string | undefined>;
   residentOf?: (request: FastifyRequest) => Promise<SignedInResident | undefined>;
@@ -215,9 +218,44 @@ export const journeyRoutes: FastifyPluginAsync<JourneyOptions> = async (app, opt
     return reply.redirect(hrefOf(journey.service.code, firstUnanswered(stepsFor(journey, draft), draft)), 303);
   });
 
+  /**
+   * Open cases of the service already reported at the case's place (its first location question),
+   * offered on the page after it, if there are any. The answer to follow one stands while they do.
+   */
+  async function lookForNearby(
+    journey: Journey,
+    draft: Draft,
+    question: Question,
+    place: { uprn: number } | { lat: number; long: number },
+  ) {
+    if (journey.service.questions.find((candidate) => candidate.kind === 'location') !== question) return;
+    const nearby = await cases.alreadyReported(PORTAL, journey.service.code, place, { council: journey.councilId });
+    const unchanged = nearby.map((item) => item.reference).join() === (draft.nearby ?? []).map((item) => item.reference).join();
+    if (nearby.length === 0) {
+      delete draft.nearby;
+      delete draft.follow;
+      return;
+    }
+    draft.nearby = nearby.map((item) => ({
+      reference: item.reference,
+      status: item.status,
+      receivedAt: item.receivedAt.toISOString(),
+      distanceMetres: item.distanceMetres,
+    }));
+    if (!unchanged) delete draft.follow;
+  }
+
+  /** The map on a location question, when the council has one: centred on the place chosen, or on its area. */
+  async function mapFor(journey: Journey, answer: DraftAnswer | undefined) {
+    if (!options.mapTiles) return null;
+    const centre = answer?.kind === 'point' ? answer : await gazetteer.centreOf(journey.councilId);
+    if (!centre) return null;
+    return { ...options.mapTiles, lat: centre.lat, long: centre.long, zoom: answer?.kind === 'point' ? 17 : 13 };
+  }
+
   // One question
 
-  function renderQuestion(
+  async function renderQuestion(
     request: FastifyRequest,
     reply: FastifyReply,
     journey: Journey,
@@ -249,6 +287,7 @@ export const journeyRoutes: FastifyPluginAsync<JourneyOptions> = async (app, opt
         },
         values,
         accept: ACCEPT_ATTRIBUTE,
+        map: question.kind === 'location' ? await mapFor(journey, draft.answers[question.code]) : null,
         fileName: draft.answers[question.code]?.kind === 'file' ? (draft.answers[question.code] as { name: string }).name : null,
       },
       errors,
@@ -323,6 +362,15 @@ export const journeyRoutes: FastifyPluginAsync<JourneyOptions> = async (app, opt
       }
 
       const typed = one(body.answer).trim();
+      if (question.kind === 'location' && one(body.action) === 'pin') {
+        // The centre of the map (with JavaScript): in the council's area, described by the nearest address.
+        const point = { lat: Number(one(body.lat)), long: Number(one(body.long)) };
+        const inArea = one(body.lat) && one(body.long) ? await gazetteer.publicPointIn(journey.councilId, point) : undefined;
+        if (!inArea) return refuse({ answer: '' }, 'journey.location.errors.pointOutside');
+        draft.answers[question.code] = { kind: 'point', ...point, near: inArea.near };
+        await lookForNearby(journey, draft, question, point);
+        return onward(request, reply, journey, draft, step);
+      }
       if (question.kind === 'location') {
         if (typed === '') {
           if (question.required) return refuse({ answer: typed }, 'journey.location.errors.postcodeMissing');
@@ -408,28 +456,7 @@ export const journeyRoutes: FastifyPluginAsync<JourneyOptions> = async (app, opt
           { field: 'uprn', message: 'journey.location.errors.addressMissing' },
         ]);
       draft.answers[question.code] = { kind: 'location', postcode: answer.postcode, uprn, label: address.label };
-
-      // Open cases of the service already reported there: offered on the next page, if there are any.
-      const nearby = await cases.alreadyReported(
-        PORTAL,
-        journey.service.code,
-        { uprn: address.uprn },
-        { council: journey.councilId },
-      );
-      const references = nearby.map((item) => item.reference);
-      const unchanged = references.join() === (draft.nearby ?? []).map((item) => item.reference).join();
-      if (nearby.length === 0) {
-        delete draft.nearby;
-        delete draft.follow;
-      } else {
-        draft.nearby = nearby.map((item) => ({
-          reference: item.reference,
-          status: item.status,
-          receivedAt: item.receivedAt.toISOString(),
-          distanceMetres: item.distanceMetres,
-        }));
-        if (!unchanged) delete draft.follow;
-      }
+      await lookForNearby(journey, draft, question, { uprn: address.uprn });
       return onward(request, reply, journey, draft, { kind: 'address', code: question.code });
     }),
   );
@@ -506,9 +533,16 @@ export const journeyRoutes: FastifyPluginAsync<JourneyOptions> = async (app, opt
 
   // Contact details: how the council tells the resident about progress
 
+  /** Signing in instead, and coming back to the request (its answers kept across the sign-in). */
+  const signInHref = (journey: Journey) =>
+    `/account/sign-in?${new URLSearchParams({ returnTo: `/services/${journey.service.code}/start` })}`;
+
   app.get<{ Params: Params }>('/services/:code/contact', { config: routeConfig }, (request, reply) =>
     withDraft(request, reply, (journey, draft) =>
-      render(request, reply, journey, draft, { kind: 'contact' }, 'contact', { values: draft.contact ?? {} }),
+      render(request, reply, journey, draft, { kind: 'contact' }, 'contact', {
+        values: draft.contact ?? {},
+        signInHref: signInHref(journey),
+      }),
     ),
   );
 
@@ -524,7 +558,16 @@ export const journeyRoutes: FastifyPluginAsync<JourneyOptions> = async (app, opt
       if (errors.length > 0) {
         const order = ['givenName', 'familyName', 'email', 'phone'];
         errors.sort((a, b) => order.indexOf(a.field) - order.indexOf(b.field));
-        return render(request, reply, journey, draft, { kind: 'contact' }, 'contact', { values }, errors);
+        return render(
+          request,
+          reply,
+          journey,
+          draft,
+          { kind: 'contact' },
+          'contact',
+          { values, signInHref: signInHref(journey) },
+          errors,
+        );
       }
       draft.contact = values as ContactDetails;
       if (caughtInHoneypot(request.body)) draft.caught = true;
@@ -558,6 +601,8 @@ export const journeyRoutes: FastifyPluginAsync<JourneyOptions> = async (app, opt
         }
       } else if (answer?.kind === 'date') {
         [value, isDate] = [answersToSend({ ...draft, answers: { date: answer } }).date as string, true];
+      } else if (answer?.kind === 'point') {
+        value = t('journey.location.pointSummary', { near: answer.near });
       } else if (answer?.kind === 'location') {
         [value, data] = [answer.label ?? answer.postcode, true];
       } else if (answer?.kind === 'file') {

@@ -2,6 +2,8 @@
 // confirmation, with JavaScript on and off, with the keyboard alone, at 320 px wide, and in
 // Urdu, right to left. Every page and every error state passes axe on the way.
 import assert from 'node:assert/strict';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { after, before, it } from 'node:test';
 import type { Page } from 'playwright-core';
 import { findFirstCouncil, insertTeam } from '../../src/organisations/repo.ts';
@@ -204,5 +206,65 @@ browserSuite('an online request in a browser', (browser) => {
     await checked.navigate(() => page.getByRole('button', { name: 'جاری رکھیں' }).click());
     assert.equal(await page.locator('.govuk-error-summary').isVisible(), true);
     await checked.done();
+  });
+
+  it('puts the place on the council’s map with the keyboard, when there is a map and JavaScript', TIMEOUT, async () => {
+    // The council's tiles, here one grey square for every tile.
+    const tile = Buffer.from(
+      'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mO8ePHifwAHXwNMyu2dZAAAAABJRU5ErkJggg==',
+      'base64',
+    );
+    const tiles = http.createServer((_request, response) => response.writeHead(200, { 'content-type': 'image/png' }).end(tile));
+    await new Promise<void>((resolve) => tiles.listen(0, '127.0.0.1', resolve));
+    const tilesUrl = `http://127.0.0.1:${(tiles.address() as AddressInfo).port}`;
+    const mapped = await startTestServer({
+      env: { ONEDOOR_MAP_TILES: `${tilesUrl}/{z}/{x}/{y}.png`, ONEDOOR_MAP_ATTRIBUTION: '© Test mappers' },
+    });
+    try {
+      const councilId = (await findFirstCouncil(mapped.db))!.id;
+      const teamId = await insertTeam(mapped.db, { organisationId: councilId, code: 'streets', name: 'Street Scene' });
+      await aService(mapped.db, {
+        councilId,
+        teamId,
+        code: 'potholes',
+        name: 'Potholes',
+        slaWorkingDays: 5,
+        questions: [{ code: 'where', label: 'Where is the pothole?', kind: 'location' }],
+      });
+      await mapped.db
+        .insertInto('properties')
+        .values({
+          uprn: 310_001,
+          council_id: councilId,
+          address_line1: '1 Bailey Head',
+          town: 'Oswestry',
+          postcode: 'SY11 1PZ',
+          latitude: 52.8604,
+          longitude: -3.0537,
+          ward: 'Castle',
+        })
+        .execute();
+
+      const checked = await openPage(browser(), mapped.url);
+      const { page } = checked;
+      await checked.goto('/services/potholes/start');
+      assert.equal(await page.getByRole('heading', { name: 'Or put it on the map' }).isVisible(), true);
+      await page.locator('.leaflet-tile-loaded').first().waitFor();
+      await checked.check();
+      await tabTo(page, '.leaflet-container');
+      for (let press = 0; press < 3; press++) await page.keyboard.press('ArrowUp');
+      await tabTo(page, 'button[value="pin"]');
+      await checked.navigate(() => page.keyboard.press('Enter'));
+      assert.equal(await heading(page), 'Tell us more');
+      const answer = await mapped.db.selectFrom('sessions').select('data').execute();
+      assert.ok(
+        answer.some((row) => JSON.stringify(row.data).includes('"kind":"point"')),
+        'the centre of the map was kept as the answer',
+      );
+      await checked.done();
+    } finally {
+      await mapped.close();
+      tiles.close();
+    }
   });
 });

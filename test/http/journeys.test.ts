@@ -11,7 +11,7 @@ import { startTestServer, type TestServer } from '../support/server.ts';
 import type { Page, WebClient } from '../support/web.ts';
 
 const POSTCODE = 'SY11 2AA';
-const UPRNS = { church: 200_001, chapel: 200_002, school: 200_003, mill: 200_004 } as const;
+const UPRNS = { church: 200_001, chapel: 200_002, school: 200_003, mill: 200_004, farm: 200_005 } as const;
 
 describe('an online request (the journey generated from a service’s form)', () => {
   let server: TestServer;
@@ -345,6 +345,25 @@ describe('an online request (the journey generated from a service’s form)', ()
     assert.match(requests.html, new RegExp(raised!.reference));
   });
 
+  it('keeps the answers when the resident signs in from the contact details page', async () => {
+    const email = 'mid-journey@example.com';
+    const password = 'another long enough password';
+    await server.services.residentAccounts.register({ name: 'Dafydd Lloyd', email, password, language: 'en', ip: '127.0.0.1' });
+    await server.db.updateTable('resident_accounts').set({ confirmed_at: new Date() }).where('email', '=', email).execute();
+    const client = server.client();
+    await answerUpToCheck(client, 'not-used@example.com', { uprn: UPRNS.farm });
+    const contact = await client.get('/services/fly-tipping/contact');
+    const signInHref = contact.dom.querySelector('main a[href^="/account/sign-in"]')!.getAttribute('href')!;
+    await client.get(signInHref);
+    const signedIn = await client.post('/account/sign-in', { email, password, returnTo: '/services/fly-tipping/start' });
+    assert.equal(signedIn.location, '/services/fly-tipping/start');
+    const onward = await client.get(signedIn.location!);
+    assert.equal(onward.location, '/services/fly-tipping/check', 'every answer kept; no contact details asked');
+    const check = await client.get(onward.location!);
+    assert.match(check.html, /Dafydd Lloyd/);
+    assert.match(check.html, /Black bags behind the church hall/);
+  });
+
   it('answers as if sent, keeping nothing, when the honeypot is filled in', async () => {
     const client = server.client();
     await answerUpToCheck(client, 'robot@example.com', { uprn: UPRNS.chapel });
@@ -390,5 +409,91 @@ describe('an online request (the journey generated from a service’s form)', ()
     assert.equal(page.dom.querySelector('.govuk-button')?.text.trim(), 'جاری رکھیں');
     const missing = await client.post('/services/fly-tipping/questions/what', {});
     assert.deepEqual(missing.errorSummary, ['اس سوال کا جواب دیں']);
+  });
+});
+
+describe('an online request with the council’s map (ONEDOOR_MAP_TILES)', () => {
+  let server: TestServer;
+
+  before(async () => {
+    server = await startTestServer({
+      env: { ONEDOOR_MAP_TILES: 'https://tiles.example.org/{z}/{x}/{y}.png', ONEDOOR_MAP_ATTRIBUTION: '© Example mappers' },
+    });
+    const councilId = (await findFirstCouncil(server.db))!.id;
+    const teamId = await insertTeam(server.db, { organisationId: councilId, code: 'streets', name: 'Street Scene' });
+    await aService(server.db, {
+      councilId,
+      teamId,
+      code: 'potholes',
+      name: 'Potholes',
+      slaWorkingDays: 5,
+      questions: [{ code: 'where', label: 'Where is the pothole?', kind: 'location' }],
+    });
+    await server.db
+      .insertInto('properties')
+      .values({
+        uprn: 400_001,
+        council_id: councilId,
+        address_line1: '1 Bailey Head',
+        town: 'Oswestry',
+        postcode: 'SY11 1PZ',
+        latitude: 52.8604,
+        longitude: -3.0537,
+        ward: 'Castle',
+      })
+      .execute();
+  });
+  after(() => server.close());
+
+  it('offers the map to scripts (hidden without them) centred on the council’s area, with its tiles allowed by the CSP', async () => {
+    const client = server.client();
+    const page = await client.follow(await client.get('/services/potholes/start'));
+    const map = page.dom.querySelector('[data-module="onedoor-map"]')!;
+    assert.equal(map.getAttribute('hidden'), '', 'hidden until the script shows it');
+    assert.equal(map.getAttribute('data-tiles'), 'https://tiles.example.org/{z}/{x}/{y}.png');
+    assert.equal(Number(map.getAttribute('data-lat')).toFixed(4), '52.8604');
+    assert.ok(page.dom.querySelector('script[type="module"][src^="/assets/map-"]'));
+    assert.match(page.headers.get('content-security-policy')!, /img-src 'self' data: https:\/\/tiles\.example\.org/);
+  });
+
+  it('takes the place in the ring, in the council’s area, as coordinates with the nearest address to describe it', async () => {
+    const client = server.client();
+    await client.follow(await client.get('/services/potholes/start'));
+    const outside = await client.post('/services/potholes/questions/where', { action: 'pin', lat: '51.5', long: '-0.12' });
+    assert.equal(outside.status, 400);
+    assert.deepEqual(outside.errorSummary, ['Put the ring on a place in the council’s area, or enter a postcode']);
+    const nonsense = await client.post('/services/potholes/questions/where', { action: 'pin', lat: 'north', long: '' });
+    assert.equal(nonsense.status, 400);
+
+    const pinned = await client.post('/services/potholes/questions/where', { action: 'pin', lat: '52.8606', long: '-3.0540' });
+    assert.equal(pinned.location, '/services/potholes/details', 'no address to choose');
+    const detailed = await client.post('/services/potholes/details', { description: 'Deep hole by the kerb' });
+    assert.equal(detailed.location, '/services/potholes/contact');
+    const contact = await client.post('/services/potholes/contact', {
+      givenName: 'Rhys',
+      familyName: 'Owen',
+      phone: '07911 123456',
+    });
+    assert.equal(contact.location, '/services/potholes/check', contact.errorSummary.join());
+    const check = await client.get('/services/potholes/check');
+    assert.match(check.html, /The place put on the map, near 1 Bailey Head, Oswestry, SY11 1PZ/);
+    const again = await client.get('/services/potholes/questions/where');
+    const map = again.dom.querySelector('[data-module="onedoor-map"]')!;
+    assert.equal(map.getAttribute('data-lat'), '52.8606', 'the map opens on the place chosen');
+
+    const submission = check.dom.querySelector('input[name="submission"]')!.getAttribute('value')!;
+    await client.post('/services/potholes/check', { submission });
+    const raised = await server.db
+      .selectFrom('cases')
+      .select(['location_lat', 'location_long', 'uprn', 'ward', 'answers'])
+      .where('description', '=', 'Deep hole by the kerb')
+      .executeTakeFirstOrThrow();
+    assert.deepEqual(raised, {
+      location_lat: 52.8606,
+      location_long: -3.054,
+      uprn: null,
+      ward: 'Castle',
+      answers: { where: { lat: 52.8606, long: -3.054 } },
+    });
   });
 });

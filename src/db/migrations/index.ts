@@ -13,6 +13,7 @@ import * as casesQueue from './0010_cases_queue.ts';
 import * as knowledgeFeedback from './0011_knowledge_feedback.ts';
 import * as caseSubmissions from './0012_case_submissions.ts';
 import * as residentAccounts from './0013_resident_accounts.ts';
+import * as oneLogin from './0014_one_login.ts';
 
 export const migrations: Record<string, Migration> = {
   '0001_platform': platform,
@@ -27,4 +28,5 @@ export const migrations: Record<string, Migration> = {
   '0011_knowledge_feedback': knowledgeFeedback,
   '0012_case_submissions': caseSubmissions,
   '0013_resident_accounts': residentAccounts,
+  '0014_one_login': oneLogin,
 };

@@ -3,7 +3,11 @@
 import helmet from '@fastify/helmet';
 import type { FastifyInstance } from 'fastify';
 
-export async function setUpWebSecurity(app: FastifyInstance, options: { https: boolean }): Promise<void> {
+/** `imageSources`: where else images may come from (the map's tiles, when there is a map). */
+export async function setUpWebSecurity(
+  app: FastifyInstance,
+  options: { https: boolean; imageSources?: string[] },
+): Promise<void> {
   await app.register(helmet, {
     enableCSPNonces: true,
     contentSecurityPolicy: {
@@ -12,7 +16,7 @@ export async function setUpWebSecurity(app: FastifyInstance, options: { https: b
         defaultSrc: ["'self'"],
         scriptSrc: ["'self'"],
         styleSrc: ["'self'"],
-        imgSrc: ["'self'", 'data:'],
+        imgSrc: ["'self'", 'data:', ...(options.imageSources ?? [])],
         fontSrc: ["'self'"],
         connectSrc: ["'self'"],
         formAction: ["'self'"],

@@ -24,6 +24,10 @@ declare module 'fastify' {
     residentName?: string;
     /** An account whose right password was given before its email address was confirmed: may ask for the link again. */
     unconfirmedAccountId?: string;
+    /** A sign-in with GOV.UK One Login under way: what the resident's return must match (used once). */
+    oneLoginAttempt?: { state: string; nonce: string; codeVerifier: string; returnTo?: string; at: number };
+    /** Someone One Login identified who has no account yet, while they give their name. */
+    oneLoginNewAccount?: { sub: string; email: string; returnTo?: string; at: number };
     startedAt?: number;
     lastSeenAt?: number;
     /** An i18n key shown once on the next page, e.g. "Password changed" (with its values, if it has any). */

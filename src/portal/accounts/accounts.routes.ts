@@ -10,9 +10,23 @@ import type { AccountLanguage, ResidentAccountsService, SignedInResident } from 
 import { NewPasswordForm, RegisterForm, ResetRequestForm, SignInForm } from './schemas.ts';
 import { REQUESTS_PATH, safeReturnPath } from './tokens.ts';
 
+/** Starts a signed-in resident's session, whether they gave a password or came from GOV.UK One Login. */
+export async function startResidentSession(request: FastifyRequest, resident: SignedInResident): Promise<void> {
+  // A new session id at sign-in, so that an id planted before it is worth nothing after; a request
+  // being answered (src/portal/journeys.routes.ts) goes on in the new one.
+  await request.session.regenerate(['journey']);
+  const now = Date.now();
+  request.session.set('residentAccountId', resident.accountId);
+  request.session.set('residentName', resident.name);
+  request.session.set('startedAt', now);
+  request.session.set('lastSeenAt', now);
+}
+
 export interface AccountRoutesOptions {
   accounts: ResidentAccountsService;
   requests: ResidentRequests;
+  /** Whether GOV.UK One Login is configured: the sign-in and register pages then offer it. */
+  oneLogin?: boolean;
 }
 
 // Per client address: enough for a person who mistypes, few for a script.
@@ -22,7 +36,7 @@ const RESET_LIMIT = { max: 10, timeWindow: '10 minutes' };
 
 type TokenParams = { Params: { token: string } };
 
-export const accountRoutes: FastifyPluginAsync<AccountRoutesOptions> = async (app, { accounts, requests }) => {
+export const accountRoutes: FastifyPluginAsync<AccountRoutesOptions> = async (app, { accounts, requests, oneLogin = false }) => {
   const view = (name: string) => `portal/accounts/views/${name}.njk`;
   const languageOf = (request: FastifyRequest): AccountLanguage => (request.language === 'cy' ? 'cy' : 'en');
   const errorsOf = (request: FastifyRequest, errors: FieldError[]) => pageErrors(request.t, errors);
@@ -46,7 +60,7 @@ export const accountRoutes: FastifyPluginAsync<AccountRoutesOptions> = async (ap
 
   app.get('/account/register', async (request, reply) => {
     if (request.session.residentAccountId) return reply.redirect(REQUESTS_PATH, 303);
-    return reply.render(view('register'), { values: {} });
+    return reply.render(view('register'), { oneLogin, values: {} });
   });
 
   app.post('/account/register', { config: { rateLimit: REGISTER_LIMIT } }, async (request, reply) => {
@@ -70,7 +84,7 @@ export const accountRoutes: FastifyPluginAsync<AccountRoutesOptions> = async (ap
       confirmPassword: _confirm,
       ...values
     } = (form.ok ? form.value : form.values) as Record<string, unknown>;
-    return reply.render(view('register'), { values, errors: errorsOf(request, errors) }, 400);
+    return reply.render(view('register'), { oneLogin, values, errors: errorsOf(request, errors) }, 400);
   });
 
   app.get('/account/check-email', async (request, reply) => {
@@ -99,6 +113,7 @@ export const accountRoutes: FastifyPluginAsync<AccountRoutesOptions> = async (ap
     const { returnTo, signedOut } = request.query as Record<string, unknown>;
     if (request.session.residentAccountId) return reply.redirect(safeReturnPath(returnTo), 303);
     return reply.render(view('sign-in'), {
+      oneLogin,
       values: { returnTo: typeof returnTo === 'string' ? returnTo : undefined },
       signedOut: signedOut === '1',
     });
@@ -108,7 +123,7 @@ export const accountRoutes: FastifyPluginAsync<AccountRoutesOptions> = async (ap
     const form = parseForm(SignInForm, request.body);
     if (!form.ok) {
       const { password: _password, ...values } = form.values;
-      return reply.render(view('sign-in'), { values, errors: errorsOf(request, form.errors) }, 400);
+      return reply.render(view('sign-in'), { oneLogin, values, errors: errorsOf(request, form.errors) }, 400);
     }
     const { email, password, returnTo } = form.value;
     const result = await accounts.signIn({ email, password, ip: request.ip });
@@ -117,13 +132,14 @@ export const accountRoutes: FastifyPluginAsync<AccountRoutesOptions> = async (ap
       case 'refused':
         return reply.render(
           view('sign-in'),
-          { values, errors: errorsOf(request, [{ field: 'email', message: 'residentAccount.errors.refused' }]) },
+          { oneLogin, values, errors: errorsOf(request, [{ field: 'email', message: 'residentAccount.errors.refused' }]) },
           400,
         );
       case 'locked':
         return reply.render(
           view('sign-in'),
           {
+            oneLogin,
             values,
             errors: errorsOf(request, [
               { field: 'email', message: 'residentAccount.errors.locked', params: { minutes: result.minutes } },
@@ -137,22 +153,16 @@ export const accountRoutes: FastifyPluginAsync<AccountRoutesOptions> = async (ap
         return reply.render(
           view('sign-in'),
           {
+            oneLogin,
             values,
             unconfirmed: true,
             errors: errorsOf(request, [{ field: 'email', message: 'residentAccount.errors.unconfirmed' }]),
           },
           403,
         );
-      case 'signedIn': {
-        // A new session id at sign-in, so that an id planted before it is worth nothing after.
-        await request.session.regenerate();
-        const now = Date.now();
-        request.session.set('residentAccountId', result.resident.accountId);
-        request.session.set('residentName', result.resident.name);
-        request.session.set('startedAt', now);
-        request.session.set('lastSeenAt', now);
+      case 'signedIn':
+        await startResidentSession(request, result.resident);
         return reply.redirect(safeReturnPath(returnTo), 303);
-      }
     }
   });
 

@@ -10,9 +10,12 @@ export interface ResidentAccount {
   customerId: string;
   email: string;
   name: string;
-  passwordHash: string;
+  /** Null for an account made by signing in with GOV.UK One Login, until a password is set. */
+  passwordHash: string | null;
   language: 'en' | 'cy';
   confirmedAt: Date | null;
+  /** The resident's GOV.UK One Login subject identifier, once linked. */
+  oneLoginSub: string | null;
 }
 
 function accountQuery(db: Queryable) {
@@ -29,6 +32,7 @@ function accountQuery(db: Queryable) {
       'a.password_hash as passwordHash',
       'a.language',
       'a.confirmed_at as confirmedAt',
+      'a.one_login_sub as oneLoginSub',
     ]);
 }
 
@@ -39,6 +43,62 @@ export async function findAccount(db: Queryable, id: string): Promise<ResidentAc
 /** By address in a council (resident_accounts_email_idx); `email` already lower-case. */
 export async function findAccountByEmail(db: Queryable, councilId: string, email: string): Promise<ResidentAccount | undefined> {
   return await accountQuery(db).where('a.council_id', '=', councilId).where('a.email', '=', email).executeTakeFirst();
+}
+
+/** By GOV.UK One Login subject in a council (resident_accounts_one_login_sub_idx). */
+export async function findAccountByOneLoginSub(
+  db: Queryable,
+  councilId: string,
+  sub: string,
+): Promise<ResidentAccount | undefined> {
+  return await accountQuery(db).where('a.council_id', '=', councilId).where('a.one_login_sub', '=', sub).executeTakeFirst();
+}
+
+/**
+ * Inserts a confirmed account made by signing in with One Login (no password), or nothing when
+ * its address or subject was taken meanwhile.
+ */
+export async function insertOneLoginAccount(
+  db: Queryable,
+  account: { councilId: string; customerId: string; email: string; name: string; oneLoginSub: string; language: 'en' | 'cy' },
+): Promise<string | undefined> {
+  const row = await db
+    .insertInto('resident_accounts')
+    .values({
+      council_id: account.councilId,
+      customer_id: account.customerId,
+      email: account.email,
+      name: account.name,
+      password_hash: null,
+      one_login_sub: account.oneLoginSub,
+      language: account.language,
+      confirmed_at: sql<Date>`now()`,
+    })
+    .onConflict((conflict) => conflict.doNothing())
+    .returning('id')
+    .executeTakeFirst();
+  return row?.id;
+}
+
+/**
+ * Links an account to a One Login subject, unless it is linked already. An account never
+ * confirmed is confirmed by it (One Login has verified the address), and loses the password it
+ * was registered with: whoever chose that never proved the address was theirs.
+ */
+export async function linkOneLogin(db: Queryable, id: string, sub: string): Promise<boolean> {
+  const row = await db
+    .updateTable('resident_accounts')
+    .set({
+      one_login_sub: sub,
+      password_hash: sql<string | null>`case when confirmed_at is null then null else password_hash end`,
+      confirmed_at: sql<Date>`coalesce(confirmed_at, now())`,
+      updated_at: sql<Date>`now()`,
+    })
+    .where('id', '=', id)
+    .where('one_login_sub', 'is', null)
+    .returning('id')
+    .executeTakeFirst();
+  return row !== undefined;
 }
 
 /** Inserts an account, or nothing when the address already has one (a registration racing another). */

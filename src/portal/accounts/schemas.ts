@@ -6,12 +6,15 @@ import { NAME_MAX_LENGTH } from './names.ts';
 const email = () =>
   emailAddress({ missing: 'residentAccount.errors.emailMissing', format: 'residentAccount.errors.emailFormat' });
 
-export const RegisterForm = Type.Object({
-  name: Type.String({
+const fullName = () =>
+  Type.String({
     minLength: 1,
     maxLength: NAME_MAX_LENGTH,
     errorMessages: { minLength: 'residentAccount.errors.nameMissing', maxLength: 'residentAccount.errors.nameTooLong' },
-  }),
+  });
+
+export const RegisterForm = Type.Object({
+  name: fullName(),
   email: email(),
   password: password('residentAccount.errors.newPasswordMissing'),
   confirmPassword: password('residentAccount.errors.confirmMissing'),
@@ -33,3 +36,6 @@ export const NewPasswordForm = Type.Object({
   password: password('residentAccount.errors.newPasswordMissing'),
   confirmPassword: password('residentAccount.errors.confirmMissing'),
 });
+
+/** The one question for a resident new to OneDoor who signed in with GOV.UK One Login. */
+export const OneLoginNameForm = Type.Object({ name: fullName() });

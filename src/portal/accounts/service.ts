@@ -35,6 +35,17 @@ export interface SessionCarrier {
 
 export type AccountLanguage = 'en' | 'cy';
 
+/** What a return from GOV.UK One Login comes to. */
+export type OneLoginSignInResult =
+  | { kind: 'signedIn'; resident: SignedInResident }
+  /** A new resident: their full name is needed before their account and customer record are made. */
+  | { kind: 'needsName' }
+  /**
+   * Not signed in: no verified email address to find or make an account by, or the account with
+   * that address is linked to another One Login.
+   */
+  | { kind: 'refused'; reason: 'unverified_email' | 'linked_elsewhere' };
+
 export type ResidentSignInResult =
   | { kind: 'signedIn'; resident: SignedInResident }
   | { kind: 'unconfirmed'; accountId: string }
@@ -51,6 +62,8 @@ const addressKey = (ip: string) => `resident-address:${ip}`;
 const subjectOf = (account: { id: string; email: string }) => ({ id: account.id, label: account.email });
 
 class AddressTaken extends Error {}
+/** An address or One Login subject taken by another request between reading and writing. */
+class TakenMeanwhile extends Error {}
 
 export interface ResidentAccountsDependencies {
   /** The council whose portal this is. */
@@ -243,7 +256,8 @@ export function createResidentAccountsService(db: Db, dependencies: ResidentAcco
       if (locked) return { kind: 'locked', minutes: minutesUntil(locked) };
 
       const account = await repo.findAccountByEmail(db, council, email);
-      const right = account
+      // An account made with GOV.UK One Login has no password until one is set by a reset link.
+      const right = account?.passwordHash
         ? await verifyPassword(account.passwordHash, input.password)
         : await verifyAgainstDecoy(input.password);
       if (!account || !right) {
@@ -329,6 +343,135 @@ export function createResidentAccountsService(db: Db, dependencies: ResidentAcco
         });
         return 'valid';
       });
+    },
+
+    /**
+     * Signs in a resident One Login has identified: by the account linked to their subject; else
+     * by the account with their verified email address, which is linked to it (and confirmed, if
+     * it never was); else, given their full name, a new confirmed account with its customer record.
+     * Throws Invalid for a name that will not do.
+     */
+    async signInWithOneLogin(input: {
+      sub: string;
+      email: string | undefined;
+      emailVerified: boolean;
+      name?: string;
+      language: AccountLanguage;
+      ip: string;
+    }): Promise<OneLoginSignInResult> {
+      const council = await councilId();
+
+      const signedIn = async (trx: Queryable, account: { id: string; email: string; councilId: string }) => {
+        await repo.recordSignIn(trx, account.id);
+        await recordAudit(trx, null, {
+          action: 'resident_account.sign_in',
+          organisationId: account.councilId,
+          recordType: 'resident_account',
+          recordId: account.id,
+          subject: subjectOf(account),
+          ip: input.ip,
+          details: { method: 'one_login' },
+        });
+      };
+      const refused = async (reason: 'unverified_email' | 'linked_elsewhere', account?: repo.ResidentAccount) => {
+        await recordAudit(db, null, {
+          action: 'resident_account.one_login_refused',
+          organisationId: council,
+          ...(account ? { recordType: 'resident_account', recordId: account.id, subject: subjectOf(account) } : {}),
+          ip: input.ip,
+          details: { reason },
+        });
+        return { kind: 'refused' as const, reason };
+      };
+
+      const attempt = async (): Promise<OneLoginSignInResult> => {
+        const linked = await repo.findAccountByOneLoginSub(db, council, input.sub);
+        if (linked) {
+          await db.transaction().execute((trx) => signedIn(trx, linked));
+          return { kind: 'signedIn', resident: toResident(linked) };
+        }
+
+        // Only an address One Login has verified may find an account, or make one.
+        const email = input.email?.trim().toLowerCase();
+        if (!email || !input.emailVerified) {
+          return await refused('unverified_email', email ? await repo.findAccountByEmail(db, council, email) : undefined);
+        }
+        const existing = await repo.findAccountByEmail(db, council, email);
+        if (existing) {
+          if (existing.oneLoginSub !== null) return await refused('linked_elsewhere', existing);
+          await db.transaction().execute(async (trx) => {
+            if (!(await repo.linkOneLogin(trx, existing.id, input.sub))) throw new TakenMeanwhile();
+            if (!existing.confirmedAt) {
+              // Links sent for the registration that was never confirmed are no longer needed.
+              await repo.retireTokens(trx, existing.id, 'confirm_email');
+              await repo.retireTokens(trx, existing.id, 'reset_password');
+            }
+            await recordAudit(trx, null, {
+              action: 'resident_account.one_login_link',
+              organisationId: existing.councilId,
+              recordType: 'resident_account',
+              recordId: existing.id,
+              subject: subjectOf(existing),
+              ip: input.ip,
+              details: { confirmedByOneLogin: !existing.confirmedAt },
+              ...(!existing.confirmedAt && existing.passwordHash
+                ? { changes: { password: { from: '[secret]', to: '[removed]' } } }
+                : {}),
+            });
+            await signedIn(trx, existing);
+          });
+          const account = await repo.findAccount(db, existing.id);
+          if (!account) throw new NotFound('resident_account');
+          return { kind: 'signedIn', resident: toResident(account) };
+        }
+
+        if (input.name === undefined) return { kind: 'needsName' };
+        const name = input.name.trim().replace(/\s+/g, ' ');
+        const names = customerNamesOf(name);
+        if (!names) throw new Invalid([{ field: 'name', message: 'residentAccount.errors.nameOneWord' }]);
+        const accountId = await db.transaction().execute(async (trx) => {
+          const customer = await createCustomerIn(trx, systemActor('portal:one-login'), council, {
+            kind: 'person',
+            ...names,
+            email,
+            preferredLanguage: input.language,
+            preferredContactMethod: 'email',
+          });
+          const id = await repo.insertOneLoginAccount(trx, {
+            councilId: council,
+            customerId: customer.id,
+            email,
+            name,
+            oneLoginSub: input.sub,
+            language: input.language,
+          });
+          if (!id) throw new TakenMeanwhile();
+          await recordAudit(trx, null, {
+            action: 'resident_account.create',
+            organisationId: council,
+            recordType: 'resident_account',
+            recordId: id,
+            subject: { id, label: email },
+            ip: input.ip,
+            details: { customerId: customer.id, method: 'one_login' },
+          });
+          await signedIn(trx, { id, email, councilId: council });
+          return id;
+        });
+        const account = await repo.findAccount(db, accountId);
+        if (!account) throw new NotFound('resident_account');
+        return { kind: 'signedIn', resident: toResident(account) };
+      };
+
+      // The same resident returning twice at once (two tabs), or registering meanwhile: the second
+      // try finds what the first made, and nothing of the failed one is kept.
+      try {
+        return await attempt();
+      } catch (error) {
+        const uniqueViolation = (error as { code?: unknown } | null)?.code === '23505';
+        if (!(error instanceof TakenMeanwhile) && !uniqueViolation) throw error;
+        return await attempt();
+      }
     },
 
     /**
