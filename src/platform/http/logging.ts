@@ -1,5 +1,24 @@
-// Fastify's logger (pino), with every secret a request can carry taken out.
+// Fastify's logger (pino), with every secret a request can carry taken out: headers and form
+// fields by path, and the secrets that ride in addresses (a resident's tracking link, an
+// account's confirmation and reset links, One Login's code and state) by rewriting the URL.
+import type { FastifyRequest } from 'fastify';
 import type { LogLevel } from '../../config.ts';
+
+const CENSOR = '[redacted]';
+/** Path segments that are keys in themselves: whoever reads them can use them. */
+const SECRET_PATHS = /^(\/track|\/account\/confirm|\/account\/reset)\/[^/?#]+/;
+/** Query parameters that are secrets (an OIDC callback's). */
+const SECRET_PARAMETERS = new Set(['code', 'state', 'token', 'id_token', 'access_token']);
+
+/** The request's address as logs may keep it. */
+export function redactUrl(url: string): string {
+  const [path = '', query] = url.split('?', 2);
+  const safePath = path.replace(SECRET_PATHS, `$1/${CENSOR}`);
+  if (query === undefined) return safePath;
+  const parameters = new URLSearchParams(query);
+  for (const name of [...parameters.keys()]) if (SECRET_PARAMETERS.has(name)) parameters.set(name, CENSOR);
+  return `${safePath}?${parameters.toString()}`;
+}
 
 export function loggerOptions(level: LogLevel) {
   return {
@@ -15,7 +34,19 @@ export function loggerOptions(level: LogLevel) {
         'req.body.confirmPassword',
         'req.body._csrf',
       ],
-      censor: '[redacted]',
+      censor: CENSOR,
+    },
+    serializers: {
+      // Fastify's own request summary, with the address made safe to keep.
+      req(request: FastifyRequest) {
+        return {
+          method: request.method,
+          url: redactUrl(request.url),
+          hostname: request.hostname,
+          remoteAddress: request.ip,
+          remotePort: request.socket?.remotePort,
+        };
+      },
     },
   };
 }
