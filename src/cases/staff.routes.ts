@@ -8,7 +8,7 @@ import type { StaffActor } from '../platform/actor.ts';
 import { Conflict, Invalid, NotFound, type FieldError } from '../platform/errors.ts';
 import { ACCEPT_ATTRIBUTE } from '../platform/files/checkUpload.ts';
 import type { FileStore } from '../platform/files/store.ts';
-import { pageErrors, readDateInput } from '../platform/forms.ts';
+import { fieldText, pageErrors, readDateInput } from '../platform/forms.ts';
 import { requireStaff, staffOf } from '../platform/http/authentication.ts';
 import { sendDownload } from '../platform/http/downloads.ts';
 import { readUploadForm, type FormFields, type UploadedFile } from '../platform/http/uploads.ts';
@@ -44,15 +44,13 @@ interface Options {
 
 type Params = { reference: string };
 
-const one = (value: string | string[] | undefined): string => (Array.isArray(value) ? (value[0] ?? '') : (value ?? ''));
-
 /** The answers a form gives, by question code, from its fields named `answers.<code>`. */
 function answersFrom(questions: readonly Question[], fields: FormFields, files: UploadedFile[]) {
   const answers: Record<string, unknown> = {};
   for (const question of questions) {
     const name = `answers.${question.code}`;
     if (question.kind === 'location') {
-      const uprn = one(fields[`${name}.uprn`]).trim();
+      const uprn = fieldText(fields[`${name}.uprn`]).trim();
       if (uprn !== '') answers[question.code] = { uprn };
     } else if (question.kind === 'file') {
       const file = files.find((candidate) => candidate.fieldName === name && candidate.ok);
@@ -63,7 +61,7 @@ function answersFrom(questions: readonly Question[], fields: FormFields, files: 
       if (date.state !== 'empty')
         answers[question.code] = date.date ?? `${date.parts.year}-${date.parts.month}-${date.parts.day}`;
     } else {
-      const value = one(fields[name]);
+      const value = fieldText(fields[name]);
       if (value.trim() !== '') answers[question.code] = value;
     }
   }
@@ -137,8 +135,8 @@ export const casesStaffRoutes: FastifyPluginAsync<Options> = async (app, options
     const actor = staffOf(request);
     const form = await readUploadForm(request, { store: files, maxFiles: 5 });
     const fields = form.fields;
-    const serviceCode = one(fields.serviceCode);
-    const state: RaiseState = { values: fields, serviceCode, customer: await customerFor(actor, one(fields.customerId)) };
+    const serviceCode = fieldText(fields.serviceCode);
+    const state: RaiseState = { values: fields, serviceCode, customer: await customerFor(actor, fieldText(fields.customerId)) };
     const service = await services.forCase(actor.councilId, serviceCode);
     if (!service) {
       await form.discard();
@@ -151,12 +149,12 @@ export const casesStaffRoutes: FastifyPluginAsync<Options> = async (app, options
     }
 
     // "Find address" for a location question: list the addresses at the postcode, keep the rest.
-    const lookup = one(fields.action).match(/^find-address:([a-z][a-z0-9_]{0,39})$/);
+    const lookup = fieldText(fields.action).match(/^find-address:([a-z][a-z0-9_]{0,39})$/);
     if (lookup) {
       await form.discard();
       const code = lookup[1]!;
       try {
-        const found = await gazetteer.addressesAt(actor, one(fields[`answers.${code}.postcode`]));
+        const found = await gazetteer.addressesAt(actor, fieldText(fields[`answers.${code}.postcode`]));
         return renderRaise(request, reply, { ...state, addresses: { [code]: found.addresses } });
       } catch (error) {
         if (!(error instanceof Invalid)) throw error;
@@ -171,12 +169,12 @@ export const casesStaffRoutes: FastifyPluginAsync<Options> = async (app, options
     const answers = answersFrom(service.questions, fields, form.files);
     const input: RaiseCaseInput = {
       serviceCode: service.code,
-      description: one(fields.description),
-      channel: one(fields.channel) as RaiseCaseInput['channel'],
+      description: fieldText(fields.description),
+      channel: fieldText(fields.channel) as RaiseCaseInput['channel'],
       answers,
       ...(state.customer ? { customerId: state.customer.id } : {}),
     };
-    const linkChoice = one(fields.alreadyReported);
+    const linkChoice = fieldText(fields.alreadyReported);
     if (linkChoice !== '' && linkChoice !== 'new') input.linkTo = linkChoice;
 
     // Before raising a case at a place, offer the open cases of the same service already there.
@@ -255,17 +253,17 @@ export const casesStaffRoutes: FastifyPluginAsync<Options> = async (app, options
   app.post<{ Params: Params }>('/staff/cases/:reference/updates', async (request, reply) => {
     const actor = staffOf(request);
     const body = (request.body ?? {}) as FormFields;
-    const status = one(body.status);
+    const status = fieldText(body.status);
     try {
       await cases.addUpdate(actor, request.params.reference, {
-        text: one(body.text),
-        visibility: one(body.visibility) as 'public' | 'internal',
+        text: fieldText(body.text),
+        visibility: fieldText(body.visibility) as 'public' | 'internal',
         ...(isCaseStatus(status) ? { status } : {}),
       });
     } catch (error) {
       return refused(request, reply, error, body);
     }
-    request.session.set('flash', one(body.visibility) === 'public' ? 'cases.page.updateAdded' : 'cases.page.noteAdded');
+    request.session.set('flash', fieldText(body.visibility) === 'public' ? 'cases.page.updateAdded' : 'cases.page.noteAdded');
     return reply.redirect(`/staff/cases/${request.params.reference}#timeline`, 303);
   });
 
@@ -277,7 +275,7 @@ export const casesStaffRoutes: FastifyPluginAsync<Options> = async (app, options
 
   app.post<{ Params: Params }>('/staff/cases/:reference/assign', async (request, reply) => {
     const body = (request.body ?? {}) as FormFields;
-    const assignee = one(body.assignee);
+    const assignee = fieldText(body.assignee);
     try {
       await cases.assign(staffOf(request), request.params.reference, assignee === '' ? null : assignee);
     } catch (error) {
@@ -290,7 +288,7 @@ export const casesStaffRoutes: FastifyPluginAsync<Options> = async (app, options
   app.post<{ Params: Params }>('/staff/cases/:reference/attachments', async (request, reply) => {
     const actor = staffOf(request);
     const form = await readUploadForm(request, { store: files, maxFiles: 1 });
-    const visibility = one(form.fields.attachmentVisibility) === 'public' ? 'public' : 'internal';
+    const visibility = fieldText(form.fields.attachmentVisibility) === 'public' ? 'public' : 'internal';
     const [file] = form.files;
     try {
       if (!file) throw new Invalid([{ field: 'attachment', message: 'cases.errors.fileMissing' }]);

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { Type } from '@sinclair/typebox';
 import {
+  fieldText,
   caughtInHoneypot,
   choice,
   choices,
@@ -175,5 +176,13 @@ describe('the honeypot of a public form', () => {
   it('lets through a form whose hidden box is empty, blank or absent, and a body that is not a form', () => {
     for (const body of [{ website: '' }, { website: '   ' }, { useful: 'yes' }, undefined, null, 'website=x'])
       assert.equal(caughtInHoneypot(body), false, JSON.stringify(body));
+  });
+});
+
+describe('a field’s text', () => {
+  it('is the text sent, the first of a repeated field, and empty for none or for anything not text', () => {
+    assert.equal(fieldText('bags'), 'bags');
+    assert.equal(fieldText(['first', 'second']), 'first');
+    for (const value of [undefined, null, [], 3, { file: true }]) assert.equal(fieldText(value), '', JSON.stringify(value));
   });
 });

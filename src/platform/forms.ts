@@ -56,6 +56,12 @@ export function caughtInHoneypot(body: unknown): boolean {
   return typeof value === 'string' && value.trim() !== '';
 }
 
+/** A field's text as a form sent it: the first of a repeated field, and '' for none or a file. */
+export function fieldText(value: unknown): string {
+  const first = Array.isArray(value) ? value[0] : value;
+  return typeof first === 'string' ? first : '';
+}
+
 /** One of a fixed set (radios, a select). */
 export function choice<V extends string>(values: readonly V[], missing: string) {
   return Type.Union(

@@ -5,7 +5,7 @@ import { describe, it } from 'node:test';
 import { SECTIONS, sectionDescription, sectionLabel } from '../staff/navigation.ts';
 import { ROLES } from './actor.ts';
 import { PROJECT_ROOT } from './assets.ts';
-import { createTranslator, loadMessages, lookUp, messageKeys } from './i18n.ts';
+import { createTranslator, inLanguage, loadMessages, lookUp, messageKeys } from './i18n.ts';
 import type { PasswordProblem } from './passwords.ts';
 
 describe('the translator', () => {
@@ -243,3 +243,13 @@ function handedKeys(text: string): string[] {
   const doneKeys = [...text.matchAll(/\bdone:\s*'([A-Za-z0-9_.-]+)'/g)].map((match) => match[1]!);
   return [...errorKeys, ...flashKeys, ...doneKeys];
 }
+
+describe('a council’s text in the reader’s language', () => {
+  it('is the Welsh for a Welsh reader where there is Welsh, and the English otherwise', () => {
+    assert.equal(inLanguage('Potholes', 'Tyllau yn y ffordd', 'cy'), 'Tyllau yn y ffordd');
+    assert.equal(inLanguage('Potholes', null, 'cy'), 'Potholes');
+    assert.equal(inLanguage('Potholes', '', 'cy'), 'Potholes');
+    assert.equal(inLanguage('Potholes', 'Tyllau yn y ffordd', 'en'), 'Potholes');
+    assert.equal(inLanguage('Potholes', 'Tyllau yn y ffordd', 'ur'), 'Potholes');
+  });
+});

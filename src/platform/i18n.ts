@@ -32,6 +32,11 @@ export type Translate = (key: string, params?: Params) => string;
 
 type Messages = { [key: string]: string | Messages };
 
+/** A council's text in the reader's language: its Welsh where it has one and they read Welsh, else its English. */
+export function inLanguage(english: string, welsh: string | null | undefined, language: Language): string {
+  return (language === 'cy' && welsh) || english;
+}
+
 export function isLanguage(value: unknown): value is Language {
   return typeof value === 'string' && (LANGUAGES as readonly string[]).includes(value);
 }

@@ -3,6 +3,8 @@ import { describe, it } from 'node:test';
 import type { Question } from '../services/schemas.ts';
 import {
   answersToSend,
+  dayOf,
+  placeQuestion,
   firstUnanswered,
   newDraft,
   pathOf,
@@ -96,5 +98,11 @@ describe('the pages of a request journey', () => {
       seen: '2026-12-03',
       photo: 'a'.repeat(32),
     });
+  });
+
+  it('takes the case’s place from the first location question, and a date’s day with its zeros', () => {
+    assert.equal(placeQuestion(QUESTIONS)?.code, 'where');
+    assert.equal(placeQuestion([question('what', 'choice')]), undefined);
+    assert.equal(dayOf({ kind: 'date', day: '3', month: '2', year: '2026' }), '2026-02-03');
   });
 });

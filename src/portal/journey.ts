@@ -61,11 +61,21 @@ export function newDraft(id: string, service: string): Draft {
   return { id, service, answers: {} };
 }
 
+/** The question whose answer is where the case is (the first place asked for), if the service asks one. */
+export function placeQuestion<Q extends Pick<Question, 'kind'>>(questions: readonly Q[]): Q | undefined {
+  return questions.find((question) => question.kind === 'location');
+}
+
+/** A date answer as the day it names, YYYY-MM-DD. */
+export function dayOf(answer: Extract<DraftAnswer, { kind: 'date' }>): string {
+  return `${answer.year}-${answer.month.padStart(2, '0')}-${answer.day.padStart(2, '0')}`;
+}
+
 /** The pages of this journey as far as the answers so far decide them, in order. */
 export function stepsOf(questions: readonly Question[], draft: Draft, options: { signedIn: boolean }): Step[] {
   const steps: Step[] = [];
   // The case is where the first place asked for is: cases already reported there come straight after it.
-  const place = questions.find((question) => question.kind === 'location');
+  const place = placeQuestion(questions);
   for (const question of questions) {
     steps.push({ kind: 'question', code: question.code });
     const answer = draft.answers[question.code];
@@ -147,7 +157,7 @@ export function answersToSend(draft: Draft): Record<string, unknown> {
         answers[code] = answer.value;
         break;
       case 'date':
-        answers[code] = `${answer.year}-${answer.month.padStart(2, '0')}-${answer.day.padStart(2, '0')}`;
+        answers[code] = dayOf(answer);
         break;
       case 'location':
         if (answer.uprn !== undefined) answers[code] = { uprn: answer.uprn };

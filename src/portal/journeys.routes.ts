@@ -10,7 +10,7 @@ import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import type { MapTiles } from '../config.ts';
 import { DESCRIPTION_MAX_LENGTH, type CasesService, type NewCustomerInput } from '../cases/service.ts';
 import { parsePhone } from '../customers/contactPoints.ts';
-import type { GazetteerService } from '../gazetteer/service.ts';
+import type { AddressesAtPostcode, GazetteerService } from '../gazetteer/service.ts';
 import { systemActor } from '../platform/actor.ts';
 import { Invalid, NotFound, type FieldError } from '../platform/errors.ts';
 import { ACCEPT_ATTRIBUTE } from '../platform/files/checkUpload.ts';
@@ -18,6 +18,7 @@ import type { FileStore } from '../platform/files/store.ts';
 import {
   caughtInHoneypot,
   emailAddress,
+  fieldText,
   optionalText,
   pageErrors,
   parseForm,
@@ -25,15 +26,17 @@ import {
   requiredText,
 } from '../platform/forms.ts';
 import { readUploadForm, type FormFields } from '../platform/http/uploads.ts';
-import type { Language } from '../platform/i18n.ts';
+import { inLanguage } from '../platform/i18n.ts';
 import { checkAnswers } from '../services/answers.ts';
 import type { Question, ServiceForCase } from '../services/schemas.ts';
 import type { ServicesService } from '../services/service.ts';
 import {
   answersToSend,
+  dayOf,
   firstUnanswered,
   newDraft,
   pathOf,
+  placeQuestion,
   stepAfter,
   stepBefore,
   stepsOf,
@@ -116,9 +119,6 @@ const DetailsForm = Type.Object({
   ),
 });
 
-const one = (value: unknown): string => (Array.isArray(value) ? String(value[0] ?? '') : typeof value === 'string' ? value : '');
-const inLanguage = (english: string, welsh: string | null, language: Language) => (language === 'cy' && welsh) || english;
-
 type Params = { code: string };
 type QuestionParams = Params & { question: string };
 
@@ -148,7 +148,7 @@ export const journeyRoutes: FastifyPluginAsync<JourneyOptions> = async (app, opt
     stepsOf(journey.service.questions, draft, { signedIn: !!journey.resident });
   const hrefOf = (code: string, step: Step, changing = false) =>
     `/services/${code}/${pathOf(step)}${changing ? '?change=1' : ''}`;
-  const isChanging = (request: FastifyRequest) => one((request.query as Record<string, unknown>).change) === '1';
+  const isChanging = (request: FastifyRequest) => fieldText((request.query as Record<string, unknown>).change) === '1';
 
   function saveDraft(request: FastifyRequest, draft: Draft) {
     request.session.set('journey', draft);
@@ -228,7 +228,7 @@ export const journeyRoutes: FastifyPluginAsync<JourneyOptions> = async (app, opt
     question: Question,
     place: { uprn: number } | { lat: number; long: number },
   ) {
-    if (journey.service.questions.find((candidate) => candidate.kind === 'location') !== question) return;
+    if (placeQuestion(journey.service.questions) !== question) return;
     const nearby = await cases.alreadyReported(PORTAL, journey.service.code, place, { council: journey.councilId });
     const unchanged = nearby.map((item) => item.reference).join() === (draft.nearby ?? []).map((item) => item.reference).join();
     if (nearby.length === 0) {
@@ -264,8 +264,8 @@ export const journeyRoutes: FastifyPluginAsync<JourneyOptions> = async (app, opt
     values: Record<string, string>,
     errors?: FieldError[],
   ) {
-    const { language } = request;
-    const welsh = language === 'cy';
+    const welsh = request.language === 'cy';
+    const given = draft.answers[question.code];
     return render(
       request,
       reply,
@@ -287,8 +287,8 @@ export const journeyRoutes: FastifyPluginAsync<JourneyOptions> = async (app, opt
         },
         values,
         accept: ACCEPT_ATTRIBUTE,
-        map: question.kind === 'location' ? await mapFor(journey, draft.answers[question.code]) : null,
-        fileName: draft.answers[question.code]?.kind === 'file' ? (draft.answers[question.code] as { name: string }).name : null,
+        map: question.kind === 'location' ? await mapFor(journey, given) : null,
+        fileName: given?.kind === 'file' ? given.name : null,
       },
       errors,
     );
@@ -361,11 +361,12 @@ export const journeyRoutes: FastifyPluginAsync<JourneyOptions> = async (app, opt
         return onward(request, reply, journey, draft, step);
       }
 
-      const typed = one(body.answer).trim();
-      if (question.kind === 'location' && one(body.action) === 'pin') {
+      const typed = fieldText(body.answer).trim();
+      if (question.kind === 'location' && fieldText(body.action) === 'pin') {
         // The centre of the map (with JavaScript): in the council's area, described by the nearest address.
-        const point = { lat: Number(one(body.lat)), long: Number(one(body.long)) };
-        const inArea = one(body.lat) && one(body.long) ? await gazetteer.publicPointIn(journey.councilId, point) : undefined;
+        const point = { lat: Number(fieldText(body.lat)), long: Number(fieldText(body.long)) };
+        const inArea =
+          fieldText(body.lat) && fieldText(body.long) ? await gazetteer.publicPointIn(journey.councilId, point) : undefined;
         if (!inArea) return refuse({ answer: '' }, 'journey.location.errors.pointOutside');
         draft.answers[question.code] = { kind: 'point', ...point, near: inArea.near };
         await lookForNearby(journey, draft, question, point);
@@ -413,12 +414,12 @@ export const journeyRoutes: FastifyPluginAsync<JourneyOptions> = async (app, opt
     journey: Journey,
     draft: Draft,
     question: Question,
-    errors?: FieldError[],
+    refused?: { found: AddressesAtPostcode; errors: FieldError[] },
   ) {
     const answer = draft.answers[question.code];
     if (answer?.kind !== 'location')
       return reply.redirect(hrefOf(journey.service.code, { kind: 'question', code: question.code }), 303);
-    const found = await gazetteer.publicAddressesAt(journey.councilId, answer.postcode);
+    const found = refused?.found ?? (await gazetteer.publicAddressesAt(journey.councilId, answer.postcode));
     return render(
       request,
       reply,
@@ -432,7 +433,7 @@ export const journeyRoutes: FastifyPluginAsync<JourneyOptions> = async (app, opt
         selected: answer.uprn ?? '',
         postcodeHref: hrefOf(journey.service.code, { kind: 'question', code: question.code }, isChanging(request)),
       },
-      errors,
+      refused?.errors,
     );
   }
 
@@ -448,13 +449,14 @@ export const journeyRoutes: FastifyPluginAsync<JourneyOptions> = async (app, opt
       const answer = draft.answers[question.code];
       if (answer?.kind !== 'location')
         return reply.redirect(hrefOf(journey.service.code, { kind: 'question', code: question.code }), 303);
-      const uprn = one((request.body as FormFields | undefined)?.uprn).trim();
+      const uprn = fieldText((request.body as FormFields | undefined)?.uprn).trim();
       const found = await gazetteer.publicAddressesAt(journey.councilId, answer.postcode);
       const address = found.addresses.find((candidate) => String(candidate.uprn) === uprn);
       if (!address)
-        return renderAddress(request, reply, journey, draft, question, [
-          { field: 'uprn', message: 'journey.location.errors.addressMissing' },
-        ]);
+        return renderAddress(request, reply, journey, draft, question, {
+          found,
+          errors: [{ field: 'uprn', message: 'journey.location.errors.addressMissing' }],
+        });
       draft.answers[question.code] = { kind: 'location', postcode: answer.postcode, uprn, label: address.label };
       await lookForNearby(journey, draft, question, { uprn: address.uprn });
       return onward(request, reply, journey, draft, { kind: 'address', code: question.code });
@@ -600,7 +602,7 @@ export const journeyRoutes: FastifyPluginAsync<JourneyOptions> = async (app, opt
           value = option ? (welsh && option.labelCy) || option.label : answer.value;
         }
       } else if (answer?.kind === 'date') {
-        [value, isDate] = [answersToSend({ ...draft, answers: { date: answer } }).date as string, true];
+        [value, isDate] = [dayOf(answer), true];
       } else if (answer?.kind === 'point') {
         value = t('journey.location.pointSummary', { near: answer.near });
       } else if (answer?.kind === 'location') {
@@ -617,7 +619,7 @@ export const journeyRoutes: FastifyPluginAsync<JourneyOptions> = async (app, opt
       data: true,
     });
     if (draft.nearby?.length && draft.follow) {
-      const place = journey.service.questions.findIndex((question) => question.kind === 'location');
+      const place = journey.service.questions.indexOf(placeQuestion(journey.service.questions)!);
       rows.splice(place + 1, 0, {
         key: t('journey.alreadyReported.summaryKey'),
         value:
@@ -677,7 +679,7 @@ export const journeyRoutes: FastifyPluginAsync<JourneyOptions> = async (app, opt
     async (request, reply) => {
       const journey = await journeyOf(request, request.params.code);
       const code = journey.service.code;
-      const submission = one((request.body as FormFields | undefined)?.submission);
+      const submission = fieldText((request.body as FormFields | undefined)?.submission);
       const sent = request.session.get('sent');
       const confirmation = `/services/${code}/confirmation`;
       const draft = journey.draft;

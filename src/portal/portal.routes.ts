@@ -4,7 +4,7 @@
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import { Invalid, NotFound, type FieldError } from '../platform/errors.ts';
 import { caughtInHoneypot, pageErrors } from '../platform/forms.ts';
-import type { Language } from '../platform/i18n.ts';
+import { inLanguage, type Language } from '../platform/i18n.ts';
 import { FEEDBACK_COMMENT_MAX, paragraphsOf, type KnowledgeService, type PublicArticle } from '../services/knowledge.ts';
 import type { PublicService, ServicesService } from '../services/service.ts';
 import { byLetter } from './aToZ.ts';
@@ -22,8 +22,6 @@ export interface PortalOptions {
 const QUERY_MAX = 200;
 /** Anonymous answers to "is this page useful?": a person sends one; a script gets few. */
 const FEEDBACK_LIMIT = { max: 10, timeWindow: '1 minute' };
-
-const inLanguage = (english: string, welsh: string | null, language: Language) => (language === 'cy' && welsh) || english;
 
 const serviceLink = (service: PublicService, language: Language) => ({
   href: `/services/${service.code}`,

@@ -9,7 +9,7 @@ import { Conflict, NotFound } from '../platform/errors.ts';
 import type { FileStore } from '../platform/files/store.ts';
 import { caughtInHoneypot, choice, pageErrors, parseForm } from '../platform/forms.ts';
 import { sendDownload } from '../platform/http/downloads.ts';
-import type { Translate } from '../platform/i18n.ts';
+import { inLanguage, type Language, type Translate } from '../platform/i18n.ts';
 import { isUuid } from '../platform/ids.ts';
 
 export interface TrackingOptions {
@@ -143,7 +143,7 @@ export const trackingRoutes: FastifyPluginAsync<TrackingOptions> = async (app, {
       ...form,
       token: request.params.token,
       reference: tracked.record.reference,
-      requestService: localName(tracked.record.service, request.language),
+      requestService: inLanguage(tracked.record.service.name, tracked.record.service.nameCy, request.language),
       commentMaxLength: COMMENT_MAX_LENGTH,
       scoreItems: SATISFACTION_SCORES.map((score) => ({
         value: score,
@@ -159,21 +159,17 @@ function cannotAnswer(tracked: Tracked): 'notClosed' | 'alreadyGiven' | undefine
   return undefined;
 }
 
-function localName(named: { name: string; nameCy: string | null }, language: string): string {
-  return (language === 'cy' && named.nameCy) || named.name;
-}
-
 /**
  * What the tracking page shows: nothing a resident should not see, and no member of staff by name.
  * A signed-in resident's request page (src/portal/accounts) shows the same.
  */
-export function casePage(tracked: Tracked, t: Translate, language: string) {
+export function casePage(tracked: Tracked, t: Translate, language: Language) {
   const { record } = tracked;
-  const team = localName(record.team, language);
+  const team = inLanguage(record.team.name, record.team.nameCy, language);
   const attachments = new Map(tracked.attachments.map((file) => [file.id, file]));
   return {
     reference: record.reference,
-    requestService: localName(record.service, language),
+    requestService: inLanguage(record.service.name, record.service.nameCy, language),
     status: record.status,
     statusTag: STATUS_TAGS[record.status] ?? 'govuk-tag--grey',
     open: record.status !== 'resolved' && record.status !== 'closed',

@@ -5,6 +5,7 @@ import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import type { ResidentRequests } from '../../cases/residentRequests.ts';
 import { Invalid, type FieldError } from '../../platform/errors.ts';
 import { caughtInHoneypot, pageErrors, parseForm } from '../../platform/forms.ts';
+import { inLanguage } from '../../platform/i18n.ts';
 import { casePage, STATUS_TAGS } from '../tracking.routes.ts';
 import type { AccountLanguage, ResidentAccountsService, SignedInResident } from './service.ts';
 import { NewPasswordForm, RegisterForm, ResetRequestForm, SignInForm } from './schemas.ts';
@@ -229,7 +230,7 @@ export const accountRoutes: FastifyPluginAsync<AccountRoutesOptions> = async (ap
       resident,
       requests: list.map((item) => ({
         reference: item.reference,
-        serviceName: (request.language === 'cy' && item.service.nameCy) || item.service.name,
+        serviceName: inLanguage(item.service.name, item.service.nameCy, request.language),
         status: item.status,
         statusTag: STATUS_TAGS[item.status] ?? 'govuk-tag--grey',
         receivedAt: item.receivedAt,
