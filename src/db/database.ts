@@ -34,8 +34,8 @@ export function createDb(connectionString: string, poolSize = 10): { db: Db; poo
   return { db, pool };
 }
 
-/** Whether PostgreSQL refused a row because it repeats one under the unique index `constraint`. */
-export function isUniqueViolation(error: unknown, constraint: string): boolean {
+/** Whether PostgreSQL refused a row because it repeats one (under the unique index `constraint`, if named). */
+export function isUniqueViolation(error: unknown, constraint?: string): boolean {
   const refusal = error as { code?: unknown; constraint?: unknown } | null;
-  return refusal?.code === '23505' && refusal.constraint === constraint;
+  return refusal?.code === '23505' && (constraint === undefined || refusal.constraint === constraint);
 }

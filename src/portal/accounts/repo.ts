@@ -55,32 +55,6 @@ export async function findAccountByOneLoginSub(
 }
 
 /**
- * Inserts a confirmed account made by signing in with One Login (no password), or nothing when
- * its address or subject was taken meanwhile.
- */
-export async function insertOneLoginAccount(
-  db: Queryable,
-  account: { councilId: string; customerId: string; email: string; name: string; oneLoginSub: string; language: 'en' | 'cy' },
-): Promise<string | undefined> {
-  const row = await db
-    .insertInto('resident_accounts')
-    .values({
-      council_id: account.councilId,
-      customer_id: account.customerId,
-      email: account.email,
-      name: account.name,
-      password_hash: null,
-      one_login_sub: account.oneLoginSub,
-      language: account.language,
-      confirmed_at: sql<Date>`now()`,
-    })
-    .onConflict((conflict) => conflict.doNothing())
-    .returning('id')
-    .executeTakeFirst();
-  return row?.id;
-}
-
-/**
  * Links an account to a One Login subject, unless it is linked already. An account never
  * confirmed is confirmed by it (One Login has verified the address), and loses the password it
  * was registered with: whoever chose that never proved the address was theirs.
@@ -101,11 +75,18 @@ export async function linkOneLogin(db: Queryable, id: string, sub: string): Prom
   return row !== undefined;
 }
 
-/** Inserts an account, or nothing when the address already has one (a registration racing another). */
+/**
+ * Inserts an account, or nothing when its address (or One Login subject) has one already: a
+ * registration racing another. Registered with a password, it waits for its address to be
+ * confirmed; made by signing in with One Login (which has verified the address), it is confirmed.
+ */
 export async function insertAccount(
   db: Queryable,
-  account: { councilId: string; customerId: string; email: string; name: string; passwordHash: string; language: 'en' | 'cy' },
+  account: { councilId: string; customerId: string; email: string; name: string; language: 'en' | 'cy' } & (
+    { passwordHash: string } | { oneLoginSub: string }
+  ),
 ): Promise<string | undefined> {
+  const oneLogin = 'oneLoginSub' in account;
   const row = await db
     .insertInto('resident_accounts')
     .values({
@@ -113,10 +94,12 @@ export async function insertAccount(
       customer_id: account.customerId,
       email: account.email,
       name: account.name,
-      password_hash: account.passwordHash,
+      password_hash: oneLogin ? null : account.passwordHash,
+      one_login_sub: oneLogin ? account.oneLoginSub : null,
       language: account.language,
+      confirmed_at: oneLogin ? sql<Date>`now()` : null,
     })
-    .onConflict((conflict) => conflict.columns(['council_id', 'email']).doNothing())
+    .onConflict((conflict) => conflict.doNothing())
     .returning('id')
     .executeTakeFirst();
   return row?.id;

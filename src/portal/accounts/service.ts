@@ -6,7 +6,7 @@
 // the email it sends.
 import crypto from 'node:crypto';
 import { createCustomerIn } from '../../customers/service.ts';
-import type { Db, Queryable } from '../../db/database.ts';
+import { isUniqueViolation, type Db, type Queryable, type Tx } from '../../db/database.ts';
 import { systemActor } from '../../platform/actor.ts';
 import { recordAudit } from '../../platform/audit/audit.ts';
 import { clearFailures, lockedUntil, recordFailure, type ThrottleRule } from '../../platform/auth/throttle.ts';
@@ -83,6 +83,75 @@ export function createResidentAccountsService(db: Db, dependencies: ResidentAcco
   }
 
   const linkTo = (path: string) => new URL(path, dependencies.publicUrl).toString();
+
+  /**
+   * A resident's account with the customer record it stands on, and its audit record, in the
+   * caller's transaction; undefined when the address (or One Login subject) has an account already.
+   */
+  async function createAccount(
+    trx: Tx,
+    account: {
+      council: string;
+      name: string;
+      names: NonNullable<ReturnType<typeof customerNamesOf>>;
+      email: string;
+      language: AccountLanguage;
+      ip: string;
+      credential: { passwordHash: string } | { oneLoginSub: string };
+    },
+  ): Promise<string | undefined> {
+    const oneLogin = 'oneLoginSub' in account.credential;
+    const customer = await createCustomerIn(
+      trx,
+      systemActor(oneLogin ? 'portal:one-login' : 'portal:register'),
+      account.council,
+      {
+        kind: 'person',
+        ...account.names,
+        email: account.email,
+        preferredLanguage: account.language,
+        preferredContactMethod: 'email',
+      },
+    );
+    const id = await repo.insertAccount(trx, {
+      councilId: account.council,
+      customerId: customer.id,
+      email: account.email,
+      name: account.name,
+      language: account.language,
+      ...account.credential,
+    });
+    if (!id) return undefined;
+    await recordAudit(trx, null, {
+      action: 'resident_account.create',
+      organisationId: account.council,
+      recordType: 'resident_account',
+      recordId: id,
+      subject: { id, label: account.email },
+      ip: account.ip,
+      details: { customerId: customer.id, ...(oneLogin ? { method: 'one_login' } : {}) },
+    });
+    return id;
+  }
+
+  /** A sign-in, on the account and in the audit trail, in the caller's transaction. */
+  async function recordSignIn(
+    trx: Queryable,
+    account: { id: string; email: string; councilId: string },
+    ip: string,
+    details?: Record<string, string>,
+  ) {
+    await repo.recordSignIn(trx, account.id);
+    await recordAudit(trx, null, {
+      action: 'resident_account.sign_in',
+      organisationId: account.councilId,
+      recordType: 'resident_account',
+      recordId: account.id,
+      subject: subjectOf(account),
+      ip,
+      ...(details ? { details } : {}),
+    });
+  }
 
   /** Emails a new link for `purpose`, in the caller's transaction. */
   async function sendLink(
@@ -181,31 +250,16 @@ export function createResidentAccountsService(db: Db, dependencies: ResidentAcco
       if (existing) return await tellOwnerOf(existing, input.ip);
       try {
         await db.transaction().execute(async (trx) => {
-          const customer = await createCustomerIn(trx, systemActor('portal:register'), council, {
-            kind: 'person',
-            ...names,
-            email,
-            preferredLanguage: input.language,
-            preferredContactMethod: 'email',
-          });
-          const accountId = await repo.insertAccount(trx, {
-            councilId: council,
-            customerId: customer.id,
-            email,
+          const accountId = await createAccount(trx, {
+            council,
             name,
-            passwordHash,
+            names,
+            email,
             language: input.language,
+            ip: input.ip,
+            credential: { passwordHash },
           });
           if (!accountId) throw new AddressTaken();
-          await recordAudit(trx, null, {
-            action: 'resident_account.create',
-            organisationId: council,
-            recordType: 'resident_account',
-            recordId: accountId,
-            subject: { id: accountId, label: email },
-            ip: input.ip,
-            details: { customerId: customer.id },
-          });
           await sendLink(trx, { id: accountId, councilId: council, email, name }, 'confirm_email', input.language);
         });
       } catch (error) {
@@ -275,17 +329,7 @@ export function createResidentAccountsService(db: Db, dependencies: ResidentAcco
       }
       await clearFailures(db, accountKey(email));
       if (!account.confirmedAt) return { kind: 'unconfirmed', accountId: account.id };
-      await db.transaction().execute(async (trx) => {
-        await repo.recordSignIn(trx, account.id);
-        await recordAudit(trx, null, {
-          action: 'resident_account.sign_in',
-          organisationId: account.councilId,
-          recordType: 'resident_account',
-          recordId: account.id,
-          subject: subjectOf(account),
-          ip: input.ip,
-        });
-      });
+      await db.transaction().execute((trx) => recordSignIn(trx, account, input.ip));
       return { kind: 'signedIn', resident: toResident(account) };
     },
 
@@ -361,18 +405,8 @@ export function createResidentAccountsService(db: Db, dependencies: ResidentAcco
     }): Promise<OneLoginSignInResult> {
       const council = await councilId();
 
-      const signedIn = async (trx: Queryable, account: { id: string; email: string; councilId: string }) => {
-        await repo.recordSignIn(trx, account.id);
-        await recordAudit(trx, null, {
-          action: 'resident_account.sign_in',
-          organisationId: account.councilId,
-          recordType: 'resident_account',
-          recordId: account.id,
-          subject: subjectOf(account),
-          ip: input.ip,
-          details: { method: 'one_login' },
-        });
-      };
+      const signedIn = (trx: Queryable, account: { id: string; email: string; councilId: string }) =>
+        recordSignIn(trx, account, input.ip, { method: 'one_login' });
       const refused = async (reason: 'unverified_email' | 'linked_elsewhere', account?: repo.ResidentAccount) => {
         await recordAudit(db, null, {
           action: 'resident_account.one_login_refused',
@@ -430,31 +464,16 @@ export function createResidentAccountsService(db: Db, dependencies: ResidentAcco
         const names = customerNamesOf(name);
         if (!names) throw new Invalid([{ field: 'name', message: 'residentAccount.errors.nameOneWord' }]);
         const accountId = await db.transaction().execute(async (trx) => {
-          const customer = await createCustomerIn(trx, systemActor('portal:one-login'), council, {
-            kind: 'person',
-            ...names,
-            email,
-            preferredLanguage: input.language,
-            preferredContactMethod: 'email',
-          });
-          const id = await repo.insertOneLoginAccount(trx, {
-            councilId: council,
-            customerId: customer.id,
-            email,
+          const id = await createAccount(trx, {
+            council,
             name,
-            oneLoginSub: input.sub,
+            names,
+            email,
             language: input.language,
+            ip: input.ip,
+            credential: { oneLoginSub: input.sub },
           });
           if (!id) throw new TakenMeanwhile();
-          await recordAudit(trx, null, {
-            action: 'resident_account.create',
-            organisationId: council,
-            recordType: 'resident_account',
-            recordId: id,
-            subject: { id, label: email },
-            ip: input.ip,
-            details: { customerId: customer.id, method: 'one_login' },
-          });
           await signedIn(trx, { id, email, councilId: council });
           return id;
         });
@@ -468,8 +487,7 @@ export function createResidentAccountsService(db: Db, dependencies: ResidentAcco
       try {
         return await attempt();
       } catch (error) {
-        const uniqueViolation = (error as { code?: unknown } | null)?.code === '23505';
-        if (!(error instanceof TakenMeanwhile) && !uniqueViolation) throw error;
+        if (!(error instanceof TakenMeanwhile) && !isUniqueViolation(error)) throw error;
         return await attempt();
       }
     },
