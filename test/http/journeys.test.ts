@@ -7,6 +7,7 @@ import { after, before, describe, it } from 'node:test';
 import { findFirstCouncil, insertTeam } from '../../src/organisations/repo.ts';
 import { systemActor } from '../../src/platform/actor.ts';
 import { aService } from '../support/builders.ts';
+import { anExe, aPng } from '../support/files.ts';
 import { startTestServer, type TestServer } from '../support/server.ts';
 import type { Page, WebClient } from '../support/web.ts';
 
@@ -409,6 +410,61 @@ describe('an online request (the journey generated from a service’s form)', ()
     assert.equal(page.dom.querySelector('.govuk-button')?.text.trim(), 'جاری رکھیں');
     const missing = await client.post('/services/fly-tipping/questions/what', {});
     assert.deepEqual(missing.errorSummary, ['اس سوال کا جواب دیں']);
+  });
+});
+
+describe('an online request with a photo', () => {
+  let server: TestServer;
+
+  before(async () => {
+    server = await startTestServer();
+    const councilId = (await findFirstCouncil(server.db))!.id;
+    const teamId = await insertTeam(server.db, { organisationId: councilId, code: 'streets', name: 'Street Scene' });
+    await aService(server.db, {
+      councilId,
+      teamId,
+      code: 'graffiti',
+      name: 'Graffiti',
+      slaWorkingDays: 5,
+      questions: [{ code: 'photo', label: 'A photo of the graffiti', kind: 'file', required: true }],
+    });
+  });
+  after(() => server.close());
+
+  it('takes the file on its own page, refuses one that is not allowed, and attaches it to the case sent', async () => {
+    const client = server.client();
+    const page = await client.follow(await client.get('/services/graffiti/start'));
+    assert.equal(page.dom.querySelector('form')?.getAttribute('enctype'), 'multipart/form-data');
+
+    const none = await client.postMultipart('/services/graffiti/questions/photo', []);
+    assert.equal(none.status, 400);
+    assert.deepEqual(none.errorSummary, ['Answer this question']);
+    const program = await client.postMultipart('/services/graffiti/questions/photo', [
+      ['answer', { content: anExe(), fileName: 'photo.exe' }],
+    ]);
+    assert.equal(program.status, 400);
+    assert.match(program.errorSummary[0]!, /must be a PDF, Word/);
+
+    const photo = await client.postMultipart('/services/graffiti/questions/photo', [
+      ['answer', { content: aPng(), fileName: 'wall.png' }],
+    ]);
+    assert.equal(photo.location, '/services/graffiti/details');
+    const back = await client.get('/services/graffiti/questions/photo');
+    assert.match(back.html, /You have added wall\.png/);
+    await client.post('/services/graffiti/details', { description: 'Tags on the underpass' });
+    await client.post('/services/graffiti/contact', { givenName: 'Ifan', familyName: 'Jones', email: 'ifan@example.com' });
+    const check = await client.get('/services/graffiti/check');
+    assert.match(check.html, /wall\.png/);
+    const submission = check.dom.querySelector('input[name="submission"]')!.getAttribute('value')!;
+    await client.post('/services/graffiti/check', { submission });
+
+    const attached = await server.db
+      .selectFrom('case_attachments as a')
+      .innerJoin('cases as c', 'c.id', 'a.case_id')
+      .select(['a.file_name', 'a.content_type', 'a.visibility'])
+      .where('c.description', '=', 'Tags on the underpass')
+      .execute();
+    assert.deepEqual(attached, [{ file_name: 'wall.png', content_type: 'image/png', visibility: 'internal' }]);
   });
 });
 
