@@ -7,7 +7,7 @@ import type { AddressInfo } from 'node:net';
 import { after, before, it } from 'node:test';
 import type { Page } from 'playwright-core';
 import { findFirstCouncil, insertTeam } from '../../src/organisations/repo.ts';
-import { aService } from '../support/builders.ts';
+import { aPotholesServiceOnTheMap, aService } from '../support/builders.ts';
 import { browserSuite, openPage, type CheckedPage } from '../support/browser.ts';
 import { startTestServer, type TestServer } from '../support/server.ts';
 
@@ -221,29 +221,7 @@ browserSuite('an online request in a browser', (browser) => {
       env: { ONEDOOR_MAP_TILES: `${tilesUrl}/{z}/{x}/{y}.png`, ONEDOOR_MAP_ATTRIBUTION: '© Test mappers' },
     });
     try {
-      const councilId = (await findFirstCouncil(mapped.db))!.id;
-      const teamId = await insertTeam(mapped.db, { organisationId: councilId, code: 'streets', name: 'Street Scene' });
-      await aService(mapped.db, {
-        councilId,
-        teamId,
-        code: 'potholes',
-        name: 'Potholes',
-        slaWorkingDays: 5,
-        questions: [{ code: 'where', label: 'Where is the pothole?', kind: 'location' }],
-      });
-      await mapped.db
-        .insertInto('properties')
-        .values({
-          uprn: 310_001,
-          council_id: councilId,
-          address_line1: '1 Bailey Head',
-          town: 'Oswestry',
-          postcode: 'SY11 1PZ',
-          latitude: 52.8604,
-          longitude: -3.0537,
-          ward: 'Castle',
-        })
-        .execute();
+      await aPotholesServiceOnTheMap(mapped.db);
 
       const checked = await openPage(browser(), mapped.url);
       const { page } = checked;

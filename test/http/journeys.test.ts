@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { findFirstCouncil, insertTeam } from '../../src/organisations/repo.ts';
 import { systemActor } from '../../src/platform/actor.ts';
-import { aService } from '../support/builders.ts';
+import { aPotholesServiceOnTheMap, aService } from '../support/builders.ts';
 import { anExe, aPng } from '../support/files.ts';
 import { startTestServer, type TestServer } from '../support/server.ts';
 import type { Page, WebClient } from '../support/web.ts';
@@ -475,29 +475,7 @@ describe('an online request with the council’s map (ONEDOOR_MAP_TILES)', () =>
     server = await startTestServer({
       env: { ONEDOOR_MAP_TILES: 'https://tiles.example.org/{z}/{x}/{y}.png', ONEDOOR_MAP_ATTRIBUTION: '© Example mappers' },
     });
-    const councilId = (await findFirstCouncil(server.db))!.id;
-    const teamId = await insertTeam(server.db, { organisationId: councilId, code: 'streets', name: 'Street Scene' });
-    await aService(server.db, {
-      councilId,
-      teamId,
-      code: 'potholes',
-      name: 'Potholes',
-      slaWorkingDays: 5,
-      questions: [{ code: 'where', label: 'Where is the pothole?', kind: 'location' }],
-    });
-    await server.db
-      .insertInto('properties')
-      .values({
-        uprn: 400_001,
-        council_id: councilId,
-        address_line1: '1 Bailey Head',
-        town: 'Oswestry',
-        postcode: 'SY11 1PZ',
-        latitude: 52.8604,
-        longitude: -3.0537,
-        ward: 'Castle',
-      })
-      .execute();
+    await aPotholesServiceOnTheMap(server.db);
   });
   after(() => server.close());
 

@@ -121,3 +121,35 @@ export async function aService(
       .execute();
   return id;
 }
+
+/**
+ * The council's potholes service, whose one question is where, and one property on the map
+ * (1 Bailey Head, Oswestry, SY11 1PZ at 52.8604, -3.0537): the request journeys' map tests.
+ */
+export async function aPotholesServiceOnTheMap(db: Db): Promise<{ councilId: string; uprn: number }> {
+  const councilId = (await findFirstCouncil(db))!.id;
+  const teamId = await insertTeam(db, { organisationId: councilId, code: 'streets', name: 'Street Scene' });
+  await aService(db, {
+    councilId,
+    teamId,
+    code: 'potholes',
+    name: 'Potholes',
+    slaWorkingDays: 5,
+    questions: [{ code: 'where', label: 'Where is the pothole?', kind: 'location' }],
+  });
+  const uprn = 400_001;
+  await db
+    .insertInto('properties')
+    .values({
+      uprn,
+      council_id: councilId,
+      address_line1: '1 Bailey Head',
+      town: 'Oswestry',
+      postcode: 'SY11 1PZ',
+      latitude: 52.8604,
+      longitude: -3.0537,
+      ward: 'Castle',
+    })
+    .execute();
+  return { councilId, uprn };
+}
