@@ -400,6 +400,33 @@ describe('an online request (the journey generated from a service’s form)', ()
     assert.equal(refused.status, 403);
   });
 
+  it('is written in Welsh, the council’s questions and choices too', async () => {
+    await server.db
+      .updateTable('service_questions')
+      .set({ label_cy: 'Beth sydd wedi’i adael?' })
+      .where('code', '=', 'what')
+      .execute();
+    const client = server.client();
+    await client.get('/?lang=cy');
+    const page = await client.follow(await client.get('/services/fly-tipping/start'));
+    assert.equal(page.dom.querySelector('html')?.getAttribute('lang'), 'cy');
+    assert.equal(page.dom.querySelector('legend h1')?.text.trim(), 'Beth sydd wedi’i adael?');
+    assert.equal(page.dom.querySelector('.govuk-button')?.text.trim(), 'Parhau');
+    const missing = await client.post('/services/fly-tipping/questions/what', {});
+    assert.equal(missing.errorSummary.length, 1);
+    assert.notEqual(missing.errorSummary[0], 'Answer this question', 'the error is in Welsh too');
+  });
+
+  it('holds back an address that sends request after request', async () => {
+    const client = server.client();
+    await client.follow(await client.get('/services/fly-tipping/start'));
+    const answers = [];
+    for (let sent = 0; sent < 11; sent++)
+      answers.push((await client.post('/services/fly-tipping/check', { submission: 'x' })).status);
+    assert.deepEqual(answers.slice(0, 10), Array(10).fill(303));
+    assert.equal(answers[10], 429);
+  });
+
   it('is written in Urdu, right to left, with the council’s own words marked as English', async () => {
     const client = server.client();
     await client.get('/?lang=ur');
