@@ -15,10 +15,14 @@ if (section) {
   L.tileLayer(tiles, { attribution, maxZoom: 19 }).addTo(map);
   map.on('click', (event) => map.panTo(event.latlng));
 
+  // The form always carries the centre once the map has stopped moving, and again as it is sent.
   const form = section.querySelector('form');
-  form.addEventListener('submit', () => {
+  const keepCentre = () => {
     const centre = map.getCenter();
     form.elements.namedItem('lat').value = centre.lat.toFixed(6);
     form.elements.namedItem('long').value = centre.lng.toFixed(6);
-  });
+  };
+  keepCentre();
+  map.on('moveend', keepCentre);
+  form.addEventListener('submit', keepCentre);
 }
