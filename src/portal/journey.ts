@@ -4,6 +4,7 @@
 // These are the journey's rules, without HTTP: which pages there are, in what order, which are
 // still to answer, and what the answers kept so far amount to when the request is sent.
 import type { Question } from '../services/schemas.ts';
+import type { ContactDetails } from './contactDetails.ts';
 
 /** An answer as the resident gave it, kept between pages exactly as typed. */
 export type DraftAnswer =
@@ -27,12 +28,7 @@ export interface NearbyCase {
   distanceMetres: number;
 }
 
-export interface ContactDetails {
-  givenName: string;
-  familyName: string;
-  email?: string;
-  phone?: string;
-}
+export type { ContactDetails };
 
 /** Everything answered so far, kept in the resident's server-side session. */
 export interface Draft {

@@ -8,23 +8,13 @@ import { randomUUID } from 'node:crypto';
 import { Type } from '@sinclair/typebox';
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import type { MapTiles } from '../config.ts';
-import { DESCRIPTION_MAX_LENGTH, type CasesService, type NewCustomerInput } from '../cases/service.ts';
-import { parsePhone } from '../customers/contactPoints.ts';
+import { DESCRIPTION_MAX_LENGTH, type CasesService } from '../cases/service.ts';
 import type { AddressesAtPostcode, GazetteerService } from '../gazetteer/service.ts';
 import { systemActor } from '../platform/actor.ts';
 import { Invalid, NotFound, type FieldError } from '../platform/errors.ts';
 import { ACCEPT_ATTRIBUTE } from '../platform/files/checkUpload.ts';
 import type { FileStore } from '../platform/files/store.ts';
-import {
-  caughtInHoneypot,
-  emailAddress,
-  fieldText,
-  optionalText,
-  pageErrors,
-  parseForm,
-  readDateInput,
-  requiredText,
-} from '../platform/forms.ts';
+import { caughtInHoneypot, fieldText, pageErrors, parseForm, readDateInput, requiredText } from '../platform/forms.ts';
 import { readUploadForm, type FormFields } from '../platform/http/uploads.ts';
 import { inLanguage } from '../platform/i18n.ts';
 import { checkAnswers } from '../services/answers.ts';
@@ -40,11 +30,11 @@ import {
   stepAfter,
   stepBefore,
   stepsOf,
-  type ContactDetails,
   type Draft,
   type DraftAnswer,
   type Step,
 } from './journey.ts';
+import { contactSummary, newCustomerFrom, readContactDetails } from './contactDetails.ts';
 
 /** Who is signed in to the portal, for the contact details step (none without accounts). */
 export interface SignedInResident {
@@ -90,21 +80,6 @@ const STEP_LIMIT = { max: 120, timeWindow: '1 minute' };
 const SEND_LIMIT = { max: 10, timeWindow: '10 minutes' };
 /** Pages of the journey are offered in Urdu as well as English and Welsh. */
 const LANGUAGES = ['ur'] as const;
-
-const ContactForm = Type.Object({
-  givenName: requiredText(
-    { missing: 'journey.contact.errors.givenNameMissing', tooLong: 'journey.contact.errors.nameTooLong' },
-    100,
-  ),
-  familyName: requiredText(
-    { missing: 'journey.contact.errors.familyNameMissing', tooLong: 'journey.contact.errors.nameTooLong' },
-    100,
-  ),
-  email: Type.Optional(
-    emailAddress({ missing: 'journey.contact.errors.emailFormat', format: 'journey.contact.errors.emailFormat' }),
-  ),
-  phone: optionalText('journey.contact.errors.phoneFormat', 40),
-});
 
 const FollowForm = Type.Object({
   follow: requiredText(
@@ -550,16 +525,8 @@ export const journeyRoutes: FastifyPluginAsync<JourneyOptions> = async (app, opt
 
   app.post<{ Params: Params }>('/services/:code/contact', { config: postConfig }, (request, reply) =>
     withDraft(request, reply, (journey, draft) => {
-      const form = parseForm(ContactForm, request.body);
-      const errors: FieldError[] = form.ok ? [] : [...form.errors];
-      const values = (form.ok ? form.value : form.values) as Partial<ContactDetails>;
-      if (values.phone && !errors.some((error) => error.field === 'phone') && !parsePhone(values.phone))
-        errors.push({ field: 'phone', message: 'journey.contact.errors.phoneFormat' });
-      if (!values.email && !values.phone && !errors.some((error) => error.field === 'email'))
-        errors.push({ field: 'email', message: 'journey.contact.errors.emailOrPhone' });
-      if (errors.length > 0) {
-        const order = ['givenName', 'familyName', 'email', 'phone'];
-        errors.sort((a, b) => order.indexOf(a.field) - order.indexOf(b.field));
+      const form = readContactDetails(request.body);
+      if (!form.ok)
         return render(
           request,
           reply,
@@ -567,11 +534,10 @@ export const journeyRoutes: FastifyPluginAsync<JourneyOptions> = async (app, opt
           draft,
           { kind: 'contact' },
           'contact',
-          { values, signInHref: signInHref(journey) },
-          errors,
+          { values: form.values, signInHref: signInHref(journey) },
+          form.errors,
         );
-      }
-      draft.contact = values as ContactDetails;
+      draft.contact = form.value;
       if (caughtInHoneypot(request.body)) draft.caught = true;
       return onward(request, reply, journey, draft, { kind: 'contact' });
     }),
@@ -634,15 +600,7 @@ export const journeyRoutes: FastifyPluginAsync<JourneyOptions> = async (app, opt
   }
 
   function renderCheck(request: FastifyRequest, reply: FastifyReply, journey: Journey, draft: Draft, errors?: FieldError[]) {
-    const contact = journey.resident
-      ? { name: journey.resident.name, email: journey.resident.email, phone: '' }
-      : draft.contact
-        ? {
-            name: `${draft.contact.givenName} ${draft.contact.familyName}`,
-            email: draft.contact.email ?? '',
-            phone: draft.contact.phone ?? '',
-          }
-        : undefined;
+    const contact = contactSummary(journey.resident, draft.contact);
     return render(
       request,
       reply,
@@ -696,16 +654,7 @@ export const journeyRoutes: FastifyPluginAsync<JourneyOptions> = async (app, opt
         return reply.redirect(confirmation, 303);
       }
 
-      const newCustomer: NewCustomerInput | undefined =
-        journey.resident || !draft.contact
-          ? undefined
-          : {
-              givenName: draft.contact.givenName,
-              familyName: draft.contact.familyName,
-              ...(draft.contact.email ? { email: draft.contact.email } : {}),
-              ...(draft.contact.phone ? { phone: draft.contact.phone } : {}),
-              preferredLanguage: request.language,
-            };
+      const newCustomer = journey.resident || !draft.contact ? undefined : newCustomerFrom(draft.contact, request.language);
       let raised: Awaited<ReturnType<typeof cases.raise>>;
       try {
         raised = await cases.raise(
