@@ -16,6 +16,7 @@ import { senderFor } from './platform/notifications/senders.ts';
 import { buildServer } from './server.ts';
 import { createServices } from './services.ts';
 import { casesJobs } from './cases/service.ts';
+import { complaintsJobs } from './complaints/service.ts';
 
 export interface RunningServer {
   app: FastifyInstance;
@@ -61,7 +62,12 @@ export async function start(config: Config, output: StartOutput): Promise<Runnin
       const notifications = notificationJobs(database.db, senderFor(config.notifications));
       jobs = await startJobs(
         database.url,
-        [...housekeepingJobs(database.db), ...notifications.scheduled, ...casesJobs(services.cases)],
+        [
+          ...housekeepingJobs(database.db),
+          ...notifications.scheduled,
+          ...casesJobs(services.cases),
+          ...complaintsJobs(services.complaints),
+        ],
         app.log,
         notifications.workers,
       );

@@ -6,6 +6,10 @@ import type { Config } from './config.ts';
 import { casesApiRoutes } from './cases/api.routes.ts';
 import { casesQueueStaffRoutes } from './cases/queue.staff.routes.ts';
 import { casesStaffRoutes } from './cases/staff.routes.ts';
+import { complaintsApiRoutes } from './complaints/api.routes.ts';
+import { complaintsMonitoringStaffRoutes } from './complaints/monitoring.staff.routes.ts';
+import { complaintPortalRoutes } from './complaints/portal.routes.ts';
+import { complaintsStaffRoutes } from './complaints/staff.routes.ts';
 import { contactsApiRoutes } from './contacts/api.routes.ts';
 import { contactsStaffRoutes } from './contacts/staff.routes.ts';
 import { customersApiRoutes } from './customers/api.routes.ts';
@@ -98,6 +102,12 @@ export async function buildServer(config: Config, services: Services, manifest: 
         residentOf: (request) => services.residentAccounts.residentOf(request),
         mapTiles: config.mapTiles,
       });
+    await pages.register(complaintPortalRoutes, {
+      complaints: services.complaints,
+      services: services.services,
+      portalCouncil: services.portalCouncil,
+      residentOf: (request) => services.residentAccounts.residentOf(request),
+    });
     await pages.register(trackingRoutes, { cases: services.cases, files: services.files });
     await pages.register(accountRoutes, {
       accounts: services.residentAccounts,
@@ -142,6 +152,15 @@ export async function buildServer(config: Config, services: Services, manifest: 
         })),
     });
     await pages.register(knowledgeStaffRoutes, { knowledge: services.knowledge });
+    await pages.register(complaintsStaffRoutes, {
+      complaints: services.complaints,
+      services: services.services,
+      findCustomer: (actor, id) => services.customers.findForContact(actor, id),
+    });
+    await pages.register(complaintsMonitoringStaffRoutes, {
+      monitoring: services.complaintMonitoring,
+      selfAssessment: services.complaintSelfAssessment,
+    });
   });
 
   // The JSON API: API keys instead of sessions, problem JSON instead of pages.
@@ -153,6 +172,7 @@ export async function buildServer(config: Config, services: Services, manifest: 
       apiRoutes(customersApiRoutes, { customers: services.customers, casesOf: services.cases.casesOfCustomer }),
       apiRoutes(contactsApiRoutes, { contacts: services.contacts }),
       apiRoutes(casesApiRoutes, { cases: services.cases }),
+      apiRoutes(complaintsApiRoutes, { complaints: services.complaints }),
       apiRoutes(servicesApiRoutes, { services: services.services }),
     ],
   });

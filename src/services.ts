@@ -4,6 +4,9 @@ import { sql } from 'kysely';
 import type { Config } from './config.ts';
 import { createCasesService } from './cases/service.ts';
 import { createResidentRequests } from './cases/residentRequests.ts';
+import { createComplaintMonitoring } from './complaints/monitoring.ts';
+import { createComplaintSelfAssessment } from './complaints/selfAssessment.ts';
+import { createComplaintsService } from './complaints/service.ts';
 import { createContactsService } from './contacts/service.ts';
 import { createCustomerIn, createCustomersService } from './customers/service.ts';
 import type { Db } from './db/database.ts';
@@ -70,6 +73,17 @@ export async function createServices(db: Db, config: Config) {
       createCustomer: createCustomerIn,
       publicUrl: config.publicUrl,
     }),
+    complaints: createComplaintsService(db, {
+      services: catalogue,
+      calendar,
+      findCustomer: (actor, id) => customers.mayReferTo(actor, id),
+      notificationAddress: (id) => customers.notificationAddress(id),
+      createCustomer: createCustomerIn,
+      publicUrl: config.publicUrl,
+    }),
+    /** Complaint figures for the period asked, and the yearly self-assessment against the Code. */
+    complaintMonitoring: createComplaintMonitoring(db),
+    complaintSelfAssessment: createComplaintSelfAssessment(db),
     contacts: createContactsService(db, { findCustomer: (actor, id) => customers.findForContact(actor, id) }),
     apiKeys: createApiKeysService(db),
     /** Residents' portal accounts, and the requests on their customer records. */

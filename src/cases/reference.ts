@@ -9,6 +9,11 @@ export const REFERENCE_PATTERN = '^ODR-[0-9A-HJKMNP-TV-Z]{4}-[0-9A-HJKMNP-TV-Z]{
 const referencePattern = new RegExp(REFERENCE_PATTERN);
 
 export function newCaseReference(random: (size: number) => Buffer = crypto.randomBytes): string {
+  return newReference('ODR', random);
+}
+
+/** A reference like a case's with another prefix (complaints are CMP-…), so it is never mistaken for a case's. */
+export function newReference(prefix: string, random: (size: number) => Buffer = crypto.randomBytes): string {
   const bytes = random(5);
   let bits = 0n;
   for (const byte of bytes) bits = (bits << 8n) | BigInt(byte);
@@ -17,7 +22,7 @@ export function newCaseReference(random: (size: number) => Buffer = crypto.rando
     characters = CROCKFORD[Number(bits & 31n)] + characters;
     bits >>= 5n;
   }
-  return `ODR-${characters.slice(0, 4)}-${characters.slice(4)}`;
+  return `${prefix}-${characters.slice(0, 4)}-${characters.slice(4)}`;
 }
 
 /**
@@ -25,10 +30,19 @@ export function newCaseReference(random: (size: number) => Buffer = crypto.rando
  * I or L for 1 — in its one written form, or undefined when it cannot be one.
  */
 export function normaliseCaseReference(text: string): string | undefined {
-  const compact = text.toUpperCase().replace(/[\s-]/g, '').replace(/^ODR/, '').replace(/O/g, '0').replace(/[IL]/g, '1');
-  if (compact.length !== 8) return undefined;
-  const reference = `ODR-${compact.slice(0, 4)}-${compact.slice(4)}`;
-  return referencePattern.test(reference) ? reference : undefined;
+  return normaliseReference('ODR', text);
+}
+
+/** The same for a reference with another prefix: it must have that prefix or none. */
+export function normaliseReference(prefix: string, text: string): string | undefined {
+  const compact = text
+    .toUpperCase()
+    .replace(/[\s-]/g, '')
+    .replace(new RegExp(`^${prefix}`), '')
+    .replace(/O/g, '0')
+    .replace(/[IL]/g, '1');
+  if (compact.length !== 8 || !/^[0-9A-HJKMNP-TV-Z]{8}$/.test(compact)) return undefined;
+  return `${prefix}-${compact.slice(0, 4)}-${compact.slice(4)}`;
 }
 
 export function isCaseReference(text: string): boolean {

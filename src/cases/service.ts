@@ -6,7 +6,7 @@
 import { isUniqueViolation, type Db, type Tx } from '../db/database.ts';
 import type { CustomerInput } from '../customers/service.ts';
 import { placeOf, propertiesByUprn } from '../gazetteer/service.ts';
-import type { Actor, StaffActor } from '../platform/actor.ts';
+import { timelineActor, type Actor, type StaffActor } from '../platform/actor.ts';
 import { changesBetween, recordAudit } from '../platform/audit/audit.ts';
 import { Conflict, Invalid, NotAllowed, NotFound, type FieldError } from '../platform/errors.ts';
 import { isUuid } from '../platform/ids.ts';
@@ -88,17 +88,6 @@ export interface Dependencies {
   /** The address residents' tracking links start with, e.g. https://council.example. */
   publicUrl: string;
   now?: () => Date;
-}
-
-function eventActor(actor: Actor): repo.NewEvent['actor'] {
-  switch (actor.kind) {
-    case 'staff':
-      return { type: 'staff', id: actor.id, label: actor.name };
-    case 'api_key':
-      return { type: 'api_key', id: actor.id, label: actor.name };
-    case 'system':
-      return { type: 'system', id: null, label: actor.label };
-  }
 }
 
 const placement = (record: {
@@ -318,7 +307,7 @@ export function createCasesService(db: Db, dependencies: Dependencies) {
             value.reference = newCaseReference();
             id = await repo.insertCase(trx, value);
           }
-          const who = eventActor(actor);
+          const who = timelineActor(actor);
           const events: repo.NewEvent[] = [
             {
               caseId: id,
@@ -505,7 +494,7 @@ export function createCasesService(db: Db, dependencies: Dependencies) {
 
         const followers = input.visibility === 'public' ? await repo.linkedCases(trx, record.id) : [];
         const movingFollowers = to ? followers.filter((follower) => !refusalOfTransition(follower.status as CaseStatus, to)) : [];
-        const who = eventActor(actor);
+        const who = timelineActor(actor);
         const updateId = crypto.randomUUID();
         const events: repo.NewEvent[] = [];
         for (const target of [
@@ -674,7 +663,7 @@ export function createCasesService(db: Db, dependencies: Dependencies) {
             councilId: record.councilId,
             kind: 'attachment_added',
             visibility,
-            actor: eventActor(actor),
+            actor: timelineActor(actor),
             details: { attachmentId: id, fileName: file.fileName },
           },
         ]);
@@ -835,7 +824,7 @@ export function createCasesService(db: Db, dependencies: Dependencies) {
           councilId: item.council_id,
           kind: 'assigned' as const,
           visibility: 'internal' as const,
-          actor: eventActor(actor),
+          actor: timelineActor(actor),
           details: { from: item.assigned_to, to: userId },
         })),
       );

@@ -49,9 +49,12 @@ export const customerPolicy = definePolicy<CustomerPlacement, 'read' | 'referTo'
   },
   {
     read: (key, customer) => hasScope(key, 'customers:read') && keySees(key, customer),
-    // A system that logs contacts or raises cases may name the customer without reading their record.
+    // A system that logs contacts, raises cases or records complaints may name the customer without reading their record.
     referTo: (key, customer) =>
-      (hasScope(key, 'customers:read') || hasScope(key, 'contacts:write') || hasScope(key, 'cases:write')) &&
+      (hasScope(key, 'customers:read') ||
+        hasScope(key, 'contacts:write') ||
+        hasScope(key, 'cases:write') ||
+        hasScope(key, 'complaints:write')) &&
       keySees(key, customer),
     update: (key, customer) =>
       hasScope(key, 'customers:write') && key.organisationKind === 'council' && keyServesCouncil(key, customer.councilId),

@@ -549,6 +549,134 @@ export interface ResidentAccountTokensTable {
   created_at: CreatedAt;
 }
 
+export type ComplaintOutcome = 'upheld' | 'partly_upheld' | 'not_upheld';
+
+export interface ComplaintsTable {
+  id: Generated<string>;
+  council_id: string;
+  reference: string;
+  kind: 'complaint' | 'compliment' | 'comment';
+  customer_id: string | null;
+  channel: string;
+  category: string | null;
+  service_id: string | null;
+  team_id: string | null;
+  description: string;
+  outcome_wanted: string | null;
+  adjustments: string | null;
+  ombudsman_scheme: Generated<'lgsco' | 'housing'>;
+  stage: 1 | 2 | null;
+  status: 'open' | 'with_ombudsman' | 'closed';
+  received_at: Timestamp;
+  closed_at: Timestamp | null;
+  ombudsman_referred_at: Timestamp | null;
+  ombudsman_reference: string | null;
+  ombudsman_decided_at: Timestamp | null;
+  ombudsman_outcome: ComplaintOutcome | 'not_investigated' | null;
+  ombudsman_maladministration: boolean | null;
+  ombudsman_service_failure: boolean | null;
+  satisfaction: number | null;
+  satisfaction_at: Timestamp | null;
+  submission_key: ColumnType<string | null, string | null | undefined, never>;
+  created_by: string | null;
+  created_by_api_key: string | null;
+  created_at: CreatedAt;
+  updated_at: UpdatedAt;
+}
+
+export interface ComplaintStagesTable {
+  complaint_id: string;
+  stage: 1 | 2;
+  council_id: string;
+  received_at: Timestamp;
+  acknowledge_by: Timestamp;
+  acknowledged_at: Timestamp | null;
+  respond_by: Timestamp;
+  extended_to: Timestamp | null;
+  extension_days: number | null;
+  extension_reason: string | null;
+  extended_at: Timestamp | null;
+  handler_id: string | null;
+  responded_at: Timestamp | null;
+  responded_by: string | null;
+  outcome: ComplaintOutcome | null;
+  maladministration: boolean | null;
+  service_failure: boolean | null;
+  response_summary: string | null;
+  acknowledged_in_time: boolean | null;
+  responded_in_time: boolean | null;
+  working_days_taken: number | null;
+  reminded_for: Timestamp | null;
+  missed_for: Timestamp | null;
+  created_at: CreatedAt;
+  updated_at: UpdatedAt;
+}
+
+export interface ComplaintRemediesTable {
+  id: Generated<string>;
+  complaint_id: string;
+  council_id: string;
+  stage: 1 | 2 | null;
+  kind: 'apology' | 'action' | 'payment';
+  description: string;
+  amount_pence: number | null;
+  created_by: string | null;
+  created_at: CreatedAt;
+}
+
+export interface ComplaintLearningActionsTable {
+  id: Generated<string>;
+  complaint_id: string;
+  council_id: string;
+  description: string;
+  owner_id: string;
+  due_on: ColumnType<string, string, string>;
+  completed_at: Timestamp | null;
+  completed_by: string | null;
+  created_by: string | null;
+  created_at: CreatedAt;
+  updated_at: UpdatedAt;
+}
+
+export interface ComplaintEventsTable {
+  id: ColumnType<string, never, never>;
+  complaint_id: string;
+  council_id: string;
+  occurred_at: ColumnType<Date, Date | string | undefined, never>;
+  kind:
+    | 'received'
+    | 'acknowledged'
+    | 'extended'
+    | 'assigned'
+    | 'responded'
+    | 'escalated'
+    | 'closed'
+    | 'referred_to_ombudsman'
+    | 'ombudsman_decision'
+    | 'remedy_added'
+    | 'learning_added'
+    | 'learning_completed'
+    | 'satisfaction'
+    | 'note';
+  stage: 1 | 2 | null;
+  body: string | null;
+  actor_type: 'staff' | 'api_key' | 'system';
+  actor_id: string | null;
+  actor_label: string | null;
+  details: ColumnType<unknown, string | null | undefined, never>;
+}
+
+export interface ComplaintSelfAssessmentsTable {
+  council_id: string;
+  year: number;
+  requirement: string;
+  status: 'met' | 'partly_met' | 'not_met';
+  evidence: string | null;
+  updated_by: string | null;
+  created_at: CreatedAt;
+  updated_at: UpdatedAt;
+}
+
 export interface Database {
   organisations: OrganisationsTable;
   teams: TeamsTable;
@@ -578,6 +706,12 @@ export interface Database {
   service_questions: ServiceQuestionsTable;
   service_routing_rules: ServiceRoutingRulesTable;
   cases: CasesTable;
+  complaints: ComplaintsTable;
+  complaint_stages: ComplaintStagesTable;
+  complaint_remedies: ComplaintRemediesTable;
+  complaint_learning_actions: ComplaintLearningActionsTable;
+  complaint_events: ComplaintEventsTable;
+  complaint_self_assessments: ComplaintSelfAssessmentsTable;
   case_events: CaseEventsTable;
   case_attachments: CaseAttachmentsTable;
   bank_holidays: BankHolidaysTable;

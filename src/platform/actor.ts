@@ -59,3 +59,21 @@ export type Actor = StaffActor | ApiKeyActor | SystemActor;
 export function systemActor(label: string): SystemActor {
   return { kind: 'system', label };
 }
+
+/** Who did something, as a record's timeline keeps it: the kind of actor, its id and the name shown. */
+export interface TimelineActor {
+  type: 'staff' | 'api_key' | 'system';
+  id: string | null;
+  label: string;
+}
+
+export function timelineActor(actor: Actor): TimelineActor {
+  switch (actor.kind) {
+    case 'staff':
+      return { type: 'staff', id: actor.id, label: actor.name };
+    case 'api_key':
+      return { type: 'api_key', id: actor.id, label: actor.name };
+    case 'system':
+      return { type: 'system', id: null, label: actor.label };
+  }
+}

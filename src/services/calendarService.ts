@@ -8,7 +8,14 @@ import { Conflict, Invalid, NotFound, type FieldError } from '../platform/errors
 import { isCalendarDate, todayInLondon } from '../platform/forms.ts';
 import { isUuid } from '../platform/ids.ts';
 import { SLA_DIVISION, usualNameKey, type Division, type DivisionHolidays } from './bankHolidays.ts';
-import { addCalendarDays, addWorkingDays, checkSlaWorkingDays, londonDate, type SlaDates } from './calendar.ts';
+import {
+  addCalendarDays,
+  addWorkingDays,
+  checkSlaWorkingDays,
+  londonDate,
+  workingDaysBetween,
+  type SlaDates,
+} from './calendar.ts';
 import { bankHolidayPolicy, closurePolicy } from './calendarPolicy.ts';
 import * as repo from './calendarRepo.ts';
 
@@ -83,6 +90,20 @@ export function createCalendarService(db: Db, options: { now?: () => Date } = {}
         // Every day counted lay inside the window, so every closed day among them was known.
         if (londonDate(dates.dueSoonAt) <= to) return dates;
       }
+    },
+
+    /**
+     * Working days from `from` to `to` for `organisationId`, counted as `workingDaysBetween` counts
+     * them: how long a complaint's stage took to answer.
+     */
+    async workingDaysBetween(organisationId: string, from: Date, to: Date, within: Queryable = db): Promise<number> {
+      const start = londonDate(from);
+      const end = londonDate(to);
+      if (end <= start) return 0;
+      const closed = new Set(
+        await repo.closedDaysBetween(within, { division: SLA_DIVISION, organisationId, from: start, to: end }),
+      );
+      return workingDaysBetween(from, to, closed);
     },
 
     /** The closure days of the actor's organisation (or `organisationId`): coming ones first, then past. */

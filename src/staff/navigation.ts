@@ -1,5 +1,6 @@
 // The staff desktop's primary navigation: each person sees the sections their roles open.
 import { caseQueuePolicy } from '../cases/policy.ts';
+import { complaintPolicy } from '../complaints/policy.ts';
 import { LOGGING_ROLES } from '../contacts/policy.ts';
 import { customerSearchPolicy } from '../customers/policy.ts';
 import { closurePolicy } from '../services/calendarPolicy.ts';
@@ -36,6 +37,26 @@ export const SECTIONS: Section[] = [
     roles: ['advisor', 'officer', 'team_leader', 'partner_worker'],
     opens: (actor) => caseQueuePolicy.can(actor, 'open', { organisationId: actor.organisationId }),
     messages: { label: 'cases.navigation.label', description: 'cases.navigation.description' },
+  },
+  {
+    key: 'complaints',
+    href: '/staff/complaints',
+    roles: ['complaints_officer', 'team_leader'],
+    councilOnly: true,
+    opens: (actor) => complaintPolicy.can(actor, 'read', { councilId: actor.councilId }),
+    messages: { label: 'complaints.navigation.label', description: 'complaints.navigation.description' },
+  },
+  {
+    // Performance analysts see the complaint figures but not the complaints; those who can read
+    // complaints reach the figures from the complaint list.
+    key: 'complaintFigures',
+    href: '/staff/complaints/monitoring',
+    roles: ['performance_analyst'],
+    councilOnly: true,
+    opens: (actor) =>
+      complaintPolicy.can(actor, 'monitor', { councilId: actor.councilId }) &&
+      !complaintPolicy.can(actor, 'read', { councilId: actor.councilId }),
+    messages: { label: 'complaints.monitoring.navigation.label', description: 'complaints.monitoring.navigation.description' },
   },
   {
     key: 'knowledge',

@@ -30,6 +30,9 @@ const WORK_PAGES: Record<string, Role[]> = {
   '/staff/admin/services': ['admin', 'team_leader'],
   // The knowledge base: read by everyone who works for the council (partners read its public articles).
   '/staff/knowledge': [...ROLES],
+  // Complaints: worked by complaints officers and team leaders; their figures read by performance analysts.
+  '/staff/complaints': ['complaints_officer', 'team_leader'],
+  '/staff/complaints/monitoring': ['performance_analyst'],
 };
 const workPagesOf = (role: Role): string[] => Object.keys(WORK_PAGES).filter((path) => WORK_PAGES[path]!.includes(role));
 

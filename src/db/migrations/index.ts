@@ -14,6 +14,7 @@ import * as knowledgeFeedback from './0011_knowledge_feedback.ts';
 import * as caseSubmissions from './0012_case_submissions.ts';
 import * as residentAccounts from './0013_resident_accounts.ts';
 import * as oneLogin from './0014_one_login.ts';
+import * as complaints from './0015_complaints.ts';
 
 export const migrations: Record<string, Migration> = {
   '0001_platform': platform,
@@ -29,4 +30,5 @@ export const migrations: Record<string, Migration> = {
   '0012_case_submissions': caseSubmissions,
   '0013_resident_accounts': residentAccounts,
   '0014_one_login': oneLogin,
+  '0015_complaints': complaints,
 };

@@ -9,8 +9,8 @@ export type Channel = (typeof CHANNELS)[number];
 const RESIDENT_CHANNELS: Channel[] = ['email', 'sms', 'letter'];
 
 /**
- * Each event, the channels it can be sent by, and the personalisation its templates need. Cases
- * (and later complaints and appointments) pick the event; the templates say the rest.
+ * Each event, the channels it can be sent by, and the personalisation its templates need. Cases,
+ * complaints (and later appointments) pick the event; the templates say the rest.
  */
 export const NOTIFICATION_EVENTS = {
   'case.received': { channels: RESIDENT_CHANNELS, keys: ['name', 'reference', 'serviceName', 'dueDate', 'trackingUrl'] },
@@ -22,6 +22,25 @@ export const NOTIFICATION_EVENTS = {
   'case.reopened': { channels: RESIDENT_CHANNELS, keys: ['name', 'reference', 'serviceName', 'dueDate', 'trackingUrl'] },
   /** Internal: to a team leader, about an overdue case, by email only. */
   'case.escalated': { channels: ['email'], keys: ['name', 'reference', 'serviceName', 'dueDate', 'caseUrl'] },
+  /** A complaint recorded: when it will be acknowledged by. */
+  'complaint.received': { channels: RESIDENT_CHANNELS, keys: ['name', 'reference', 'acknowledgeByDate'] },
+  /** A compliment or comment recorded: thanks, and that it has been passed on. */
+  'feedback.received': { channels: RESIDENT_CHANNELS, keys: ['name', 'reference'] },
+  /** Internal: a compliment or comment, passed to the team it is about. */
+  'feedback.passed_on': { channels: ['email'], keys: ['name', 'reference', 'kind', 'feedbackText', 'complaintUrl'] },
+  'complaint.acknowledged': { channels: RESIDENT_CHANNELS, keys: ['name', 'reference', 'stage', 'respondByDate'] },
+  /** The answer will take longer: the new date and why. */
+  'complaint.extended': { channels: RESIDENT_CHANNELS, keys: ['name', 'reference', 'stage', 'respondByDate', 'reason'] },
+  /** The stage 1 answer, with how to ask for stage 2. */
+  'complaint.stage_one_answered': { channels: RESIDENT_CHANNELS, keys: ['name', 'reference', 'responseText'] },
+  /** The stage 2 answer, with how to go to the Ombudsman. */
+  'complaint.stage_two_answered': { channels: RESIDENT_CHANNELS, keys: ['name', 'reference', 'responseText'] },
+  /** Stage 2 asked for: when it will be acknowledged by. */
+  'complaint.escalated': { channels: RESIDENT_CHANNELS, keys: ['name', 'reference', 'acknowledgeByDate'] },
+  /** Internal: to whoever handles a complaint's stage, before its next deadline. */
+  'complaint.deadline_soon': { channels: ['email'], keys: ['name', 'reference', 'stage', 'dueDate', 'complaintUrl'] },
+  /** Internal: the deadline passed without the acknowledgement or answer. */
+  'complaint.deadline_missed': { channels: ['email'], keys: ['name', 'reference', 'stage', 'dueDate', 'complaintUrl'] },
   /** A resident's portal account: the link that confirms their email address (valid 24 hours). */
   'account.confirm_email': { channels: ['email'], keys: ['name', 'confirmUrl'] },
   /** Someone tried to register an address that already has an account: told to its owner, not to them. */

@@ -14,8 +14,9 @@ import { REQUESTS_PATH, safeReturnPath } from './tokens.ts';
 /** Starts a signed-in resident's session, whether they gave a password or came from GOV.UK One Login. */
 export async function startResidentSession(request: FastifyRequest, resident: SignedInResident): Promise<void> {
   // A new session id at sign-in, so that an id planted before it is worth nothing after; a request
-  // being answered (src/portal/journeys.routes.ts) goes on in the new one.
-  await request.session.regenerate(['journey']);
+  // being answered (src/portal/journeys.routes.ts), or a complaint (src/complaints/portal.routes.ts),
+  // goes on in the new one.
+  await request.session.regenerate(['journey', 'complaint']);
   const now = Date.now();
   request.session.set('residentAccountId', resident.accountId);
   request.session.set('residentName', resident.name);

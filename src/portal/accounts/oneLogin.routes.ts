@@ -67,8 +67,8 @@ export const oneLoginRoutes: FastifyPluginAsync<OneLoginRoutesOptions> = async (
         return reply.redirect(safeReturnPath(returnTo), 303);
       case 'needsName':
         // A new session for the identity too: one planted before it must not be able to finish this.
-        // A request being answered goes on in it (as at any sign-in).
-        await request.session.regenerate(['journey']);
+        // A request or a complaint being answered goes on in it (as at any sign-in).
+        await request.session.regenerate(['journey', 'complaint']);
         request.session.set('oneLoginNewAccount', {
           sub: identity.sub,
           email: (identity.email ?? '').trim().toLowerCase(),
