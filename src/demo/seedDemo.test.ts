@@ -65,7 +65,9 @@ describe('the demo council', () => {
              (select count(*)::int from customers) as customers,
              (select count(*)::int from contacts) as contacts,
              (select count(*)::int from cases) as cases,
-             (select count(*)::int from case_events) as "caseEvents"
+             (select count(*)::int from case_events) as "caseEvents",
+             (select count(*)::int from complaints) as complaints,
+             (select count(*)::int from complaint_events) as "complaintEvents"
     `.execute(db);
     return rows[0]!;
   }
@@ -79,6 +81,7 @@ describe('the demo council', () => {
     assert.equal(outcome.usersCreated, ROLES.length - 1);
     assert.equal(outcome.casesCreated, hasReports ? 3_796 : 20);
     assert.ok(outcome.caseEventsCreated > outcome.casesCreated * 3, `${outcome.caseEventsCreated} case events`);
+    assert.equal(outcome.complaintsCreated, 49);
     assert.equal(outcome.credentialsFile, path.join(dataDir, DEMO_CREDENTIALS_FILE));
 
     const council = await db
@@ -209,6 +212,43 @@ describe('the demo council', () => {
     assert.ok(contacts.recorded > 0, 'the advisor recorded the assisted contacts');
   });
 
+  it('adds a year of complaints in every state, stage 2 answered by someone who did not answer stage 1', async () => {
+    const kinds = await db
+      .selectFrom('complaints')
+      .select(['kind', sql<number>`count(*)::int`.as('count')])
+      .groupBy('kind')
+      .execute();
+    assert.deepEqual(Object.fromEntries(kinds.map((row) => [row.kind, row.count])), { complaint: 36, compliment: 8, comment: 5 });
+    const stages = await db
+      .selectFrom('complaint_stages')
+      .select([
+        sql<number>`count(*) filter (where stage = 1 and responded_at is not null)::int`.as('answered'),
+        sql<number>`count(*) filter (where stage = 1 and responded_in_time)::int`.as('inTime'),
+        sql<number>`count(*) filter (where stage = 2)::int`.as('stageTwo'),
+        sql<number>`count(*) filter (where extended_to is not null)::int`.as('extended'),
+      ])
+      .executeTakeFirstOrThrow();
+    assert.ok(stages.answered > 20 && stages.inTime < stages.answered, JSON.stringify(stages));
+    assert.ok(stages.stageTwo > 0 && stages.extended > 0, JSON.stringify(stages));
+    const sameReviewer = await db
+      .selectFrom('complaint_stages as one')
+      .innerJoin('complaint_stages as two', (join) =>
+        join.onRef('two.complaint_id', '=', 'one.complaint_id').on('two.stage', '=', 2),
+      )
+      .select('one.complaint_id')
+      .where('one.stage', '=', 1)
+      .whereRef('two.responded_by', '=', 'one.responded_by')
+      .execute();
+    assert.equal(sameReviewer.length, 0);
+    const messages = await db
+      .selectFrom('notifications')
+      .select('id')
+      .where('record_type', '=', 'complaint')
+      .where('event', '<>', 'feedback.passed_on')
+      .execute();
+    assert.equal(messages.length, 0, 'the demo residents are not written to');
+  });
+
   it('writes each demo account’s password to a file only its owner can read', () => {
     const file = path.join(dataDir, DEMO_CREDENTIALS_FILE);
     assert.equal(fs.statSync(file).mode & 0o777, 0o600);
@@ -235,6 +275,7 @@ describe('the demo council', () => {
     assert.equal(outcome.servicesCreated, 0);
     assert.equal(outcome.casesCreated, 0);
     assert.equal(outcome.articlesCreated, 0);
+    assert.equal(outcome.complaintsCreated, 0);
     assert.deepEqual(await inventory(), before);
     assert.equal(fs.readFileSync(path.join(dataDir, DEMO_CREDENTIALS_FILE), 'utf8'), fileBefore);
 

@@ -1,8 +1,8 @@
 // The demo council: a fictional district council on the Shropshire–Wales border, with its
 // teams, partner agencies, two one-stop shops and the mobile bus, and one demo account for each
 // role (the administrator is made at first start), a gazetteer of about 20,000 addresses, about
-// 2,000 customers and six months of their contacts, and two years of past cases from the FixMyStreet
-// reports made around Oswestry. Running it again adds only what is missing.
+// 2,000 customers and six months of their contacts, two years of past cases from the FixMyStreet
+// reports made around Oswestry, and a year of complaints. Running it again adds only what is missing.
 // Demo passwords are random and written to DATA_DIR/demo-credentials.txt, never printed.
 import fs from 'node:fs';
 import path from 'node:path';
@@ -13,6 +13,7 @@ import * as gazetteerRepo from '../gazetteer/repo.ts';
 import * as organisationsRepo from '../organisations/repo.ts';
 import { createOrganisationsService, temporaryPassword } from '../organisations/service.ts';
 import { seedDemoCases } from './cases.ts';
+import { seedDemoComplaints } from './complaints.ts';
 import { seedDemoCustomers } from './customers.ts';
 import { seedDemoKnowledge } from './knowledge.ts';
 import { buildDemoGazetteer, POSTCODES_FILE, referenceDataDir } from './gazetteer.ts';
@@ -177,6 +178,8 @@ export interface DemoOutcome {
   caseEventsCreated: number;
   /** Knowledge base articles added (only those it did not have). */
   articlesCreated: number;
+  /** A year of complaints, compliments and comments (none when the council had some). */
+  complaintsCreated: number;
 }
 
 export async function seedDemo(
@@ -259,6 +262,8 @@ export async function seedDemo(
     log(`Demo cases: ${path.join(referenceDataDir(), FIXMYSTREET_FILE)} not found, so a few made-up reports instead`);
   }
 
+  const complaints = await seedDemoComplaints(db, council.id);
+
   const credentialsFile = path.join(dataDir, DEMO_CREDENTIALS_FILE);
   if (created.length > 0) {
     fs.mkdirSync(dataDir, { recursive: true });
@@ -279,6 +284,7 @@ export async function seedDemo(
     casesCreated: cases.cases,
     caseEventsCreated: cases.events,
     articlesCreated,
+    complaintsCreated: complaints.complaints,
   };
 }
 
