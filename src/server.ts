@@ -124,6 +124,7 @@ export async function buildServer(config: Config, services: Services, manifest: 
       customers: services.customers,
       gazetteer: services.gazetteer,
       casesOf: services.cases.casesOfCustomer,
+      complaintsOf: services.complaints.ofCustomer,
     });
     await pages.register(customerRecordStaffRoutes, {
       customers: services.customers,

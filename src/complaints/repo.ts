@@ -390,8 +390,7 @@ export interface ListFilter {
   kind?: ComplaintKind;
   status?: ComplaintStatus;
   teamId?: string;
-  /** Only complaints waiting for an acknowledgement or response due before this time. */
-  dueBefore?: Date;
+  customerId?: string;
 }
 
 export const LIST_PAGE_SIZE = 50;
@@ -413,11 +412,7 @@ export async function listComplaints(db: Queryable, councilId: string, filter: L
   if (filter.kind) query = query.where('c.kind', '=', filter.kind);
   if (filter.status) query = query.where('c.status', '=', filter.status);
   if (filter.teamId) query = query.where('c.team_id', '=', filter.teamId);
-  if (filter.dueBefore)
-    query = query.where(
-      sql<boolean>`c.status = 'open' and cur.responded_at is null and
-        (case when cur.acknowledged_at is null then cur.acknowledge_by else coalesce(cur.extended_to, cur.respond_by) end) < ${filter.dueBefore}`,
-    );
+  if (filter.customerId) query = query.where('c.customer_id', '=', filter.customerId);
   const rows = await query
     .orderBy(sql`case when c.status = 'open' then 0 else 1 end`)
     .orderBy(sql`next_due asc nulls last`)

@@ -107,6 +107,15 @@ function optionalText(problems: FieldError[], field: string, value: string | und
   return text === '' ? null : text;
 }
 
+/** A complaint as the customer's record lists it. */
+export interface CustomerComplaint {
+  reference: string;
+  kind: ComplaintKind;
+  status: ComplaintStatus;
+  receivedAt: Date;
+  dueOn: string | null;
+}
+
 export function createComplaintsService(db: Db, dependencies: Dependencies) {
   const now = dependencies.now ?? (() => new Date());
 
@@ -196,7 +205,9 @@ export function createComplaintsService(db: Db, dependencies: Dependencies) {
     record: repo.ComplaintRecord,
     value: Omit<repo.NewEvent, 'complaintId' | 'councilId' | 'actor'>,
   ) {
-    await repo.insertEvents(trx, [{ complaintId: record.id, councilId: record.councilId, actor: timelineActor(actor), ...value }]);
+    await repo.insertEvents(trx, [
+      { complaintId: record.id, councilId: record.councilId, actor: timelineActor(actor), ...value },
+    ]);
   }
 
   async function audit(trx: Tx, actor: Actor, record: repo.ComplaintRecord, action: string, changes?: Record<string, unknown>) {
@@ -440,6 +451,24 @@ export function createComplaintsService(db: Db, dependencies: Dependencies) {
       const councilId = councilOf(actor);
       complaintPolicy.authorize(actor, 'read', { councilId });
       return await repo.listComplaints(db, councilId, filter, Number.isSafeInteger(offset) && offset > 0 ? offset : 0);
+    },
+
+    /**
+     * A customer's complaints, compliments and comments with what each waits for next, for their
+     * record's page: none for someone who may not read complaints.
+     */
+    async ofCustomer(actor: Actor, customerId: string): Promise<CustomerComplaint[]> {
+      if (actor.kind === 'system' || !isUuid(customerId) || !complaintPolicy.can(actor, 'read', { councilId: actor.councilId }))
+        return [];
+      const { items } = await repo.listComplaints(db, actor.councilId, { customerId });
+      return items.map((complaint) => ({
+        reference: complaint.reference,
+        kind: complaint.kind,
+        status: complaint.status,
+        receivedAt: complaint.receivedAt,
+        /** The last day the next step is due on (London), if one is. */
+        dueOn: complaint.nextDue ? lastDueDay(complaint.nextDue) : null,
+      }));
     },
 
     /** Acknowledges the current stage (now, or on the day given): its answer is due from then. */

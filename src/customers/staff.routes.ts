@@ -3,6 +3,7 @@
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import { caseRaisingPolicy } from '../cases/policy.ts';
 import type { GazetteerService } from '../gazetteer/service.ts';
+import type { Actor } from '../platform/actor.ts';
 import type { FieldError } from '../platform/errors.ts';
 import { Invalid, NotFound } from '../platform/errors.ts';
 import { pageErrors, readDateInput } from '../platform/forms.ts';
@@ -68,7 +69,12 @@ export const customersStaffRoutes: FastifyPluginAsync<{
   customers: CustomersService;
   gazetteer: GazetteerService;
   casesOf: CasesOfCustomer;
-}> = async (app, { customers, gazetteer, casesOf }) => {
+  /** The customer's complaints that `actor` may read, each with the day its next step is due (YYYY-MM-DD) if any. */
+  complaintsOf: (
+    actor: Actor,
+    customerId: string,
+  ) => Promise<{ reference: string; kind: string; status: string; receivedAt: Date; dueOn: string | null }[]>;
+}> = async (app, { customers, gazetteer, casesOf, complaintsOf }) => {
   app.addHook('preHandler', requireStaff());
 
   app.get('/staff/customers', async (request, reply) => {
@@ -195,7 +201,11 @@ export const customersStaffRoutes: FastifyPluginAsync<{
     const timeline = await customers.timeline(actor, id, { kinds, ...(after ? { after } : {}) });
     // The council's people see all of a customer's cases; a partner's see its own through its queue.
     const council = actor.organisationKind === 'council';
-    const customerCases = council && result.customer.parts.includes('history') ? await casesOf(id) : [];
+    const history = result.customer.parts.includes('history');
+    const [customerCases, complaints] = await Promise.all([
+      council && history ? casesOf(id) : [],
+      council && history ? complaintsOf(actor, id) : [],
+    ]);
     const filter = new URLSearchParams(kinds.map((kind): [string, string] => ['kind', kind]));
     const nextHref = timeline.next
       ? `?${new URLSearchParams([...filter.entries(), ['before', timeline.next.at], ['beforeId', timeline.next.id]] as [string, string][]).toString()}#timeline`
@@ -213,6 +223,7 @@ export const customersStaffRoutes: FastifyPluginAsync<{
         formatPhone,
         values,
         cases: customerCases,
+        complaints,
         canChange:
           actor.organisationKind === 'council' && customerSearchPolicy.can(actor, 'create', { councilId: actor.councilId }),
         canRaise: council && caseRaisingPolicy.can(actor, 'raise', { councilId: actor.councilId }),

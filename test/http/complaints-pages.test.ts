@@ -167,6 +167,13 @@ describe('the complaint pages', () => {
     assert.match(row.text, new RegExp(shortDate.format(new Date(lastDueDay(dates.acknowledge_by)))));
     assert.match(row.innerHTML, new RegExp(`href="/staff/complaints/${reference}"`));
 
+    const customerRecord = await client.get(`/staff/customers/${customerId}`);
+    const listed = customerRecord.dom
+      .querySelectorAll('#complaints ~ table tbody tr')
+      .find((each) => each.text.includes(reference));
+    assert.ok(listed, 'the customer’s record lists the complaint');
+    assert.match(listed.text, new RegExp(longDate.format(new Date(lastDueDay(dates.acknowledge_by)))), 'with its due day');
+
     const compliments = await client.get('/staff/complaints?kind=compliment&status=open');
     assert.equal(compliments.status, 200);
     assert.doesNotMatch(compliments.html, new RegExp(reference), 'the filter narrows the list');
@@ -376,6 +383,11 @@ describe('the complaint pages', () => {
 
     assert.equal((await client.get(`/staff/complaints/${reference}`)).status, 404);
     assert.equal((await client.get('/staff/complaints')).status, 403);
+    assert.doesNotMatch(
+      (await client.get(`/staff/customers/${customerId}`)).html,
+      new RegExp(reference),
+      'nor see it on the record',
+    );
     assert.equal((await client.post(`/staff/complaints/${reference}/close`, {})).status, 404);
   });
 
