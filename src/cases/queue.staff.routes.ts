@@ -5,7 +5,7 @@
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import type { StaffActor } from '../platform/actor.ts';
 import { Invalid, NotFound, type FieldError } from '../platform/errors.ts';
-import { pageErrors, type PageErrors } from '../platform/forms.ts';
+import { formFields, pageErrors, type PageErrors } from '../platform/forms.ts';
 import { requireStaff, staffOf } from '../platform/http/authentication.ts';
 import { isUuid } from '../platform/ids.ts';
 import { lastDueDay } from '../services/calendar.ts';
@@ -93,10 +93,6 @@ function returnQueryOf(value: unknown): QueueQuery {
   }
   return readQueueQuery(query);
 }
-
-type Body = Record<string, unknown>;
-const bodyOf = (request: FastifyRequest): Body =>
-  request.body !== null && typeof request.body === 'object' ? { ...(request.body as Body) } : {};
 
 export const casesQueueStaffRoutes: FastifyPluginAsync<{ cases: CasesService }> = async (app, { cases }) => {
   app.addHook('preHandler', requireStaff());
@@ -207,7 +203,7 @@ export const casesQueueStaffRoutes: FastifyPluginAsync<{ cases: CasesService }> 
 
   app.post(`${BASE}/assign`, async (request, reply) => {
     const actor = staffOf(request);
-    const body = bodyOf(request);
+    const body = formFields(request.body);
     const query = returnQueryOf(body.returnTo);
     const chosen = listOf(body.cases);
     const assignee = typeof body.assignee === 'string' ? body.assignee : '';

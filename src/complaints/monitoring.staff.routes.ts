@@ -5,7 +5,7 @@
 import { Readable } from 'node:stream';
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import { Invalid, NotAllowed, NotFound } from '../platform/errors.ts';
-import { fieldText, pageErrors, readDateInput, type PageErrors } from '../platform/forms.ts';
+import { fieldText, formFields, pageErrors, type PageErrors, readDateInput } from '../platform/forms.ts';
 import { requireStaff, staffOf } from '../platform/http/authentication.ts';
 import { sendDownload } from '../platform/http/downloads.ts';
 import type { Translate } from '../platform/i18n.ts';
@@ -260,10 +260,6 @@ function yearOf(value: unknown): number {
   return Number(value);
 }
 
-type Body = Record<string, unknown>;
-const bodyOf = (request: FastifyRequest): Body =>
-  request.body !== null && typeof request.body === 'object' ? (request.body as Body) : {};
-
 export const complaintsMonitoringStaffRoutes: FastifyPluginAsync<ComplaintsMonitoringStaffOptions> = async (
   app,
   { monitoring, selfAssessment },
@@ -355,7 +351,7 @@ export const complaintsMonitoringStaffRoutes: FastifyPluginAsync<ComplaintsMonit
 
   app.post<{ Params: { year: string; requirement: string } }>(`${SELF_ASSESSMENT}/:year/:requirement`, async (request, reply) => {
     const year = yearOf(request.params.year);
-    const body = bodyOf(request);
+    const body = formFields(request.body);
     const values = { status: fieldText(body.status), evidence: fieldText(body.evidence) };
     try {
       await selfAssessment.saveSelfAssessment(staffOf(request), year, request.params.requirement, values);

@@ -4,11 +4,17 @@
 // its timeline event, its audit record and the letter or email it causes.
 import { isUniqueViolation, type Db, type Tx } from '../db/database.ts';
 import { newReference, normaliseReference } from '../cases/reference.ts';
-import { CHANNELS, type CaseChannel, type NewCustomerInput, type NotificationAddress } from '../cases/service.ts';
+import {
+  CHANNELS,
+  type CaseChannel,
+  type NewCustomerInput,
+  type NotificationAddress,
+  type Submission,
+} from '../cases/service.ts';
 import { timelineActor, type Actor } from '../platform/actor.ts';
 import { changesBetween, recordAudit } from '../platform/audit/audit.ts';
 import { Conflict, Invalid, NotFound, type FieldError } from '../platform/errors.ts';
-import { isCalendarDate, todayInLondon } from '../platform/forms.ts';
+import { isCalendarDate, isOneOf, todayInLondon } from '../platform/forms.ts';
 import { isUuid } from '../platform/ids.ts';
 import { queueNotification } from '../platform/notifications/outbox.ts';
 import type { NotificationEvent } from '../platform/notifications/templates.ts';
@@ -72,11 +78,8 @@ export interface RecordComplaintInput {
   receivedAt?: Date;
 }
 
-/** A resident's online complaint: sending it twice records one, and their details become a customer. */
-export interface Submission {
-  key: string;
-  newCustomer?: NewCustomerInput;
-}
+/** A resident's online complaint, as an online request: sending it twice records one, and their details become a customer. */
+export type { Submission } from '../cases/service.ts';
 
 export interface Dependencies {
   services: Pick<ServicesService, 'forCase'>;
@@ -95,10 +98,6 @@ export interface Dependencies {
 }
 
 const staffId = (actor: Actor): string | null => (actor.kind === 'staff' ? actor.id : null);
-
-function isOneOf<V extends string>(values: readonly V[], value: unknown): value is V {
-  return typeof value === 'string' && (values as readonly string[]).includes(value);
-}
 
 /** Checks a length-limited optional text; returns it trimmed, or null when empty. */
 function optionalText(problems: FieldError[], field: string, value: string | undefined, max: number): string | null {
@@ -880,11 +879,17 @@ export function createComplaintsService(db: Db, dependencies: Dependencies) {
       const due = await repo.stagesToNotify(db, at, new Date(at.getTime() + REMINDER_HOURS * 3_600_000), SWEEP_BATCH);
       let reminded = 0;
       let missed = 0;
+      // Stages nobody handles go to their council's complaints officers: read once per council per sweep.
+      const officers = new Map<string, Promise<{ email: string; name: string }[]>>();
+      const officersOf = (councilId: string) => {
+        if (!officers.has(councilId)) officers.set(councilId, repo.complaintsOfficers(db, councilId));
+        return officers.get(councilId)!;
+      };
       for (const row of due) {
+        const recipients = row.handler_email
+          ? [{ email: row.handler_email, name: row.handler_name ?? '' }]
+          : await officersOf(row.council_id);
         await db.transaction().execute(async (trx) => {
-          const recipients = row.handler_email
-            ? [{ email: row.handler_email, name: row.handler_name ?? '' }]
-            : await repo.complaintsOfficers(trx, row.council_id);
           for (const recipient of recipients)
             await queueNotification(trx, {
               councilId: row.council_id,

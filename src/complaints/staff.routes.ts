@@ -7,7 +7,16 @@ import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import { normaliseReference } from '../cases/reference.ts';
 import type { StaffActor } from '../platform/actor.ts';
 import { Conflict, Invalid, NotFound, type FieldError } from '../platform/errors.ts';
-import { fieldText, isCalendarDate, pageErrors, readDateInput, todayInLondon, type PageErrors } from '../platform/forms.ts';
+import {
+  fieldText,
+  formFields,
+  isCalendarDate,
+  isOneOf,
+  pageErrors,
+  type PageErrors,
+  readDateInput,
+  todayInLondon,
+} from '../platform/forms.ts';
 import { requireStaff, staffOf } from '../platform/http/authentication.ts';
 import { isUuid } from '../platform/ids.ts';
 import { addCalendarDays, lastDueDay, startOfLondonDay } from '../services/calendar.ts';
@@ -50,15 +59,8 @@ type Body = Record<string, unknown>;
 type Params = { reference: string };
 type Translate = FastifyRequest['t'];
 
-const bodyOf = (request: FastifyRequest): Body =>
-  request.body !== null && typeof request.body === 'object' ? { ...(request.body as Body) } : {};
-
 const listOf = (value: unknown): string[] =>
   (Array.isArray(value) ? value : value === undefined ? [] : [value]).filter((item): item is string => typeof item === 'string');
-
-function isOneOf<V extends string>(values: readonly V[], value: unknown): value is V {
-  return typeof value === 'string' && (values as readonly string[]).includes(value);
-}
 
 /** Where a deadline stands now, as a tag says it: the words say it, the colour repeats it. */
 type DeadlineState = 'overdue' | 'due_soon' | 'on_track';
@@ -354,7 +356,7 @@ export const complaintsStaffRoutes: FastifyPluginAsync<ComplaintsStaffOptions> =
 
   app.post(`${BASE}/new`, async (request, reply) => {
     const actor = staffOf(request);
-    const body = bodyOf(request);
+    const body = formFields(request.body);
     const customer = await customerFor(actor, fieldText(body.customerId));
     const text = (name: string) => {
       const value = fieldText(body[name]);
@@ -520,7 +522,7 @@ export const complaintsStaffRoutes: FastifyPluginAsync<ComplaintsStaffOptions> =
   for (const [name, action] of Object.entries(ACTIONS)) {
     app.post<{ Params: Params }>(`${BASE}/:reference/${name}`, async (request, reply) => {
       const actor = staffOf(request);
-      const body = bodyOf(request);
+      const body = formFields(request.body);
       try {
         await action.run(complaints, actor, request.params.reference, body, todayInLondon());
       } catch (error) {

@@ -3,6 +3,8 @@ import { describe, it } from 'node:test';
 import { Type } from '@sinclair/typebox';
 import {
   fieldText,
+  formFields,
+  isOneOf,
   caughtInHoneypot,
   choice,
   choices,
@@ -184,5 +186,25 @@ describe('a field’s text', () => {
     assert.equal(fieldText('bags'), 'bags');
     assert.equal(fieldText(['first', 'second']), 'first');
     for (const value of [undefined, null, [], 3, { file: true }]) assert.equal(fieldText(value), '', JSON.stringify(value));
+  });
+});
+
+describe('a posted form’s fields', () => {
+  it('are a copy of what was posted, and none for anything that is not a form', () => {
+    const posted = { name: 'Bethan' };
+    const fields = formFields(posted);
+    assert.deepEqual(fields, { name: 'Bethan' });
+    fields.name = 'changed';
+    assert.equal(posted.name, 'Bethan', 'the caller changes its copy only');
+    for (const value of [undefined, null, 'text', 3]) assert.deepEqual(formFields(value), {}, JSON.stringify(value));
+  });
+});
+
+describe('one of a fixed set', () => {
+  it('is a string among the values, nothing else', () => {
+    const kinds = ['complaint', 'compliment'] as const;
+    assert.equal(isOneOf(kinds, 'complaint'), true);
+    for (const value of ['Complaint', '', undefined, null, ['complaint'], 1])
+      assert.equal(isOneOf(kinds, value), false, JSON.stringify(value));
   });
 });

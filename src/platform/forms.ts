@@ -62,6 +62,16 @@ export function fieldText(value: unknown): string {
   return typeof first === 'string' ? first : '';
 }
 
+/** A posted form's fields, as a copy the caller may change; none when nothing usable was posted. */
+export function formFields(body: unknown): Record<string, unknown> {
+  return body !== null && typeof body === 'object' ? { ...(body as Record<string, unknown>) } : {};
+}
+
+/** Whether `value` is one of a fixed set of strings (a choice from a form, a query or a request). */
+export function isOneOf<V extends string>(values: readonly V[], value: unknown): value is V {
+  return typeof value === 'string' && (values as readonly string[]).includes(value);
+}
+
 /** One of a fixed set (radios, a select). */
 export function choice<V extends string>(values: readonly V[], missing: string) {
   return Type.Union(

@@ -4,7 +4,7 @@
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import type { StaffActor } from '../platform/actor.ts';
 import { Conflict, Invalid, type FieldError } from '../platform/errors.ts';
-import { pageErrors } from '../platform/forms.ts';
+import { formFields, pageErrors } from '../platform/forms.ts';
 import { requireStaff, staffOf } from '../platform/http/authentication.ts';
 import { isUuid } from '../platform/ids.ts';
 import {
@@ -27,8 +27,6 @@ type Params = { id: string };
 type VersionParams = { id: string; number: string };
 type Body = Record<string, unknown>;
 
-const bodyOf = (request: FastifyRequest): Body =>
-  request.body !== null && typeof request.body === 'object' ? { ...(request.body as Body) } : {};
 const isAudience = (value: unknown): value is Audience => (AUDIENCES as readonly unknown[]).includes(value);
 const isStatus = (value: unknown): value is ArticleStatus => (ARTICLE_STATUSES as readonly unknown[]).includes(value);
 
@@ -104,7 +102,7 @@ export const knowledgeStaffRoutes: FastifyPluginAsync<{ knowledge: KnowledgeServ
 
   app.post(BASE, async (request, reply) => {
     const actor = staffOf(request);
-    const body = bodyOf(request);
+    const body = formFields(request.body);
     try {
       const { id } = await knowledge.create(actor, body);
       request.session.set('flash', 'knowledge.created');
@@ -146,7 +144,7 @@ export const knowledgeStaffRoutes: FastifyPluginAsync<{ knowledge: KnowledgeServ
   app.post<{ Params: Params }>(`${BASE}/:id`, async (request, reply) => {
     const actor = staffOf(request);
     const article = await knowledge.forEditing(actor, request.params.id);
-    const body = bodyOf(request);
+    const body = formFields(request.body);
     try {
       await knowledge.update(actor, article.id, body);
     } catch (error) {

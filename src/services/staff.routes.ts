@@ -4,7 +4,7 @@
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import type { StaffActor } from '../platform/actor.ts';
 import { Conflict, Invalid, NotFound, type FieldError } from '../platform/errors.ts';
-import { pageErrors } from '../platform/forms.ts';
+import { formFields, pageErrors } from '../platform/forms.ts';
 import { requireStaff, staffOf } from '../platform/http/authentication.ts';
 import { isUuid } from '../platform/ids.ts';
 import { optionsText } from './checks.ts';
@@ -19,8 +19,6 @@ type ServiceParams = { id: string };
 type ItemParams = { id: string; item: string };
 type Body = Record<string, unknown>;
 
-const bodyOf = (request: FastifyRequest): Body =>
-  request.body !== null && typeof request.body === 'object' ? { ...(request.body as Body) } : {};
 const yesNo = (value: boolean) => (value ? 'yes' : 'no');
 const directionOf = (body: Body): Direction => (body.direction === 'up' ? 'up' : 'down');
 
@@ -79,7 +77,7 @@ export const servicesStaffRoutes: FastifyPluginAsync<{ services: ServicesService
 
   app.post(BASE, async (request, reply) => {
     const actor = staffOf(request);
-    const body = bodyOf(request);
+    const body = formFields(request.body);
     try {
       const { id } = await services.create(actor, body);
       request.session.set('flash', 'services.created');
@@ -111,7 +109,7 @@ export const servicesStaffRoutes: FastifyPluginAsync<{ services: ServicesService
   app.post<{ Params: ServiceParams }>(`${BASE}/:id`, async (request, reply) => {
     const actor = staffOf(request);
     const service = await services.get(actor, request.params.id);
-    const body = bodyOf(request);
+    const body = formFields(request.body);
     try {
       await services.update(actor, service.id, body);
     } catch (error) {
@@ -153,7 +151,7 @@ export const servicesStaffRoutes: FastifyPluginAsync<{ services: ServicesService
   app.post<{ Params: ServiceParams }>(`${BASE}/:id/questions`, async (request, reply) => {
     const actor = staffOf(request);
     const service = await services.get(actor, request.params.id);
-    const body = bodyOf(request);
+    const body = formFields(request.body);
     try {
       await services.addQuestion(actor, service.id, body);
     } catch (error) {
@@ -188,7 +186,7 @@ export const servicesStaffRoutes: FastifyPluginAsync<{ services: ServicesService
   app.post<{ Params: ItemParams }>(`${BASE}/:id/questions/:item`, async (request, reply) => {
     const actor = staffOf(request);
     const { service, question } = await questionOf(actor, request.params);
-    const body = bodyOf(request);
+    const body = formFields(request.body);
     try {
       await services.updateQuestion(actor, service.id, question.id, body);
     } catch (error) {
@@ -200,7 +198,7 @@ export const servicesStaffRoutes: FastifyPluginAsync<{ services: ServicesService
 
   app.post<{ Params: ItemParams }>(`${BASE}/:id/questions/:item/move`, async (request, reply) => {
     const actor = staffOf(request);
-    await services.moveQuestion(actor, request.params.id, request.params.item, directionOf(bodyOf(request)));
+    await services.moveQuestion(actor, request.params.id, request.params.item, directionOf(formFields(request.body)));
     return reply.redirect(`${BASE}/${request.params.id}#questions`, 303);
   });
 
@@ -242,7 +240,7 @@ export const servicesStaffRoutes: FastifyPluginAsync<{ services: ServicesService
   app.post<{ Params: ServiceParams }>(`${BASE}/:id/rules`, async (request, reply) => {
     const actor = staffOf(request);
     const service = await services.get(actor, request.params.id);
-    const body = bodyOf(request);
+    const body = formFields(request.body);
     try {
       await services.addRule(actor, service.id, body);
     } catch (error) {
@@ -254,7 +252,7 @@ export const servicesStaffRoutes: FastifyPluginAsync<{ services: ServicesService
 
   app.post<{ Params: ItemParams }>(`${BASE}/:id/rules/:item/move`, async (request, reply) => {
     const actor = staffOf(request);
-    await services.moveRule(actor, request.params.id, request.params.item, directionOf(bodyOf(request)));
+    await services.moveRule(actor, request.params.id, request.params.item, directionOf(formFields(request.body)));
     return reply.redirect(`${BASE}/${request.params.id}#routing`, 303);
   });
 
