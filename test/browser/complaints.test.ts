@@ -4,9 +4,7 @@
 import assert from 'node:assert/strict';
 import { after, before, it } from 'node:test';
 import type { Page } from 'playwright-core';
-import { findFirstCouncil } from '../../src/organisations/repo.ts';
-import { systemActor } from '../../src/platform/actor.ts';
-import { aService, aStaffMember, aTeam, type BuiltStaffMember } from '../support/builders.ts';
+import { aMissedBinComplainant, aStaffMember, type BuiltStaffMember } from '../support/builders.ts';
 import { browserSuite, openPage, signInAs, type CheckedPage } from '../support/browser.ts';
 import { startTestServer, type TestServer } from '../support/server.ts';
 
@@ -46,16 +44,7 @@ browserSuite('a complaint recorded and answered in a browser', (browser) => {
   before(async () => {
     server = await startTestServer();
     const db = server.db;
-    const councilId = (await findFirstCouncil(db))!.id;
-    const teamId = await aTeam(db, { organisationId: councilId, code: 'waste', name: 'Waste and Recycling' });
-    await aService(db, { councilId, teamId, code: 'missed-bin', name: 'Report a missed bin', slaWorkingDays: 5 });
-    const created = await server.services.customers.create(
-      systemActor('test'),
-      { kind: 'person', givenName: 'Gareth', familyName: 'Pryce', email: 'gareth@example.org', address: {} },
-      { confirmedNew: true, councilId },
-    );
-    if (!created.created) throw new Error('no customer');
-    customerId = created.customer.id;
+    customerId = await aMissedBinComplainant(server, { givenName: 'Gareth', familyName: 'Pryce', email: 'gareth@example.org' });
     officer = await aStaffMember(db, { roles: ['complaints_officer', 'advisor'], name: 'Carys Complaints' });
   });
   after(() => server.close());

@@ -6,11 +6,9 @@
 // may record a complaint but not read one; a partner agency's people see nothing.
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { findFirstCouncil } from '../../src/organisations/repo.ts';
-import { systemActor } from '../../src/platform/actor.ts';
 import { todayInLondon } from '../../src/platform/forms.ts';
 import { lastDueDay } from '../../src/services/calendar.ts';
-import { aPartnerAgency, aService, aStaffMember, aTeam, type BuiltStaffMember } from '../support/builders.ts';
+import { aMissedBinComplainant, aPartnerAgency, aStaffMember, type BuiltStaffMember } from '../support/builders.ts';
 import { startTestServer, type TestServer } from '../support/server.ts';
 import type { WebClient } from '../support/web.ts';
 
@@ -29,16 +27,7 @@ describe('the complaint pages', () => {
   before(async () => {
     server = await startTestServer();
     const db = server.db;
-    const councilId = (await findFirstCouncil(db))!.id;
-    const teamId = await aTeam(db, { organisationId: councilId, code: 'waste', name: 'Waste and Recycling' });
-    await aService(db, { councilId, teamId, code: 'missed-bin', name: 'Report a missed bin', slaWorkingDays: 5 });
-    const created = await server.services.customers.create(
-      systemActor('test'),
-      { kind: 'person', givenName: 'Bethan', familyName: 'Morgan', email: 'bethan@example.org', address: {} },
-      { confirmedNew: true, councilId },
-    );
-    if (!created.created) throw new Error('no customer');
-    customerId = created.customer.id;
+    customerId = await aMissedBinComplainant(server, { givenName: 'Bethan', familyName: 'Morgan', email: 'bethan@example.org' });
     advisor = await aStaffMember(db, { roles: ['advisor'], name: 'Alys Advisor' });
     officer = await aStaffMember(db, { roles: ['complaints_officer'], name: 'Carys Complaints' });
     reviewer = await aStaffMember(db, { roles: ['complaints_officer'], name: 'Rhys Reviewer' });

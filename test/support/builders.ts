@@ -1,6 +1,7 @@
 // Builders for test data, through the same operations the application uses.
 import crypto from 'node:crypto';
 import type { Db } from '../../src/db/database.ts';
+import type { Services } from '../../src/services.ts';
 import { findFirstCouncil, findOrganisation, insertTeam } from '../../src/organisations/repo.ts';
 import { createOrganisationsService } from '../../src/organisations/service.ts';
 import { systemActor, type Role } from '../../src/platform/actor.ts';
@@ -152,4 +153,24 @@ export async function aPotholesServiceOnTheMap(db: Db): Promise<{ councilId: str
     })
     .execute();
   return { councilId, uprn };
+}
+
+/**
+ * The complaint tests' council: a Waste and Recycling team with its "Report a missed bin" service,
+ * and one resident to complain about it. Returns the resident's customer id.
+ */
+export async function aMissedBinComplainant(
+  server: { db: Db; services: Services },
+  person: { givenName: string; familyName: string; email: string },
+): Promise<string> {
+  const councilId = (await findFirstCouncil(server.db))!.id;
+  const teamId = await aTeam(server.db, { organisationId: councilId, code: 'waste', name: 'Waste and Recycling' });
+  await aService(server.db, { councilId, teamId, code: 'missed-bin', name: 'Report a missed bin', slaWorkingDays: 5 });
+  const created = await server.services.customers.create(
+    systemActor('test'),
+    { kind: 'person', ...person, address: {} },
+    { confirmedNew: true, councilId },
+  );
+  if (!created.created) throw new Error('no customer');
+  return created.customer.id;
 }
