@@ -16,6 +16,7 @@ import { senderFor } from './platform/notifications/senders.ts';
 import { buildServer } from './server.ts';
 import { createServices } from './services.ts';
 import { casesJobs } from './cases/service.ts';
+import { appointmentsJobs } from './appointments/service.ts';
 import { complaintsJobs } from './complaints/service.ts';
 
 export interface RunningServer {
@@ -67,6 +68,7 @@ export async function start(config: Config, output: StartOutput): Promise<Runnin
           ...notifications.scheduled,
           ...casesJobs(services.cases),
           ...complaintsJobs(services.complaints),
+          ...appointmentsJobs(services.appointments),
         ],
         app.log,
         notifications.workers,

@@ -2,6 +2,7 @@
 // the HTTP layer. Routes see these services, never the database.
 import { sql } from 'kysely';
 import type { Config } from './config.ts';
+import { createAppointmentsService } from './appointments/service.ts';
 import { createCasesService } from './cases/service.ts';
 import { createResidentRequests } from './cases/residentRequests.ts';
 import { createComplaintMonitoring } from './complaints/monitoring.ts';
@@ -76,6 +77,13 @@ export async function createServices(db: Db, config: Config) {
     complaints: createComplaintsService(db, {
       services: catalogue,
       calendar,
+      findCustomer: (actor, id) => customers.mayReferTo(actor, id),
+      notificationAddress: (id) => customers.notificationAddress(id),
+      createCustomer: createCustomerIn,
+      publicUrl: config.publicUrl,
+    }),
+    /** Booking appointments at the one-stop shops and the bus; reminders and no-shows. */
+    appointments: createAppointmentsService(db, {
       findCustomer: (actor, id) => customers.mayReferTo(actor, id),
       notificationAddress: (id) => customers.notificationAddress(id),
       createCustomer: createCustomerIn,

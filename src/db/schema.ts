@@ -104,6 +104,8 @@ export interface SitesTable {
   address_line1: string | null;
   town: string | null;
   postcode: string | null;
+  /** Minutes after an appointment's time before someone who has not arrived is marked as not come. */
+  no_show_grace_minutes: Generated<number>;
   active: Generated<boolean>;
   created_at: CreatedAt;
   updated_at: UpdatedAt;
@@ -677,6 +679,124 @@ export interface ComplaintSelfAssessmentsTable {
   updated_at: UpdatedAt;
 }
 
+export interface SiteHoursTable {
+  id: Generated<string>;
+  site_id: string;
+  /** ISO weekday: 1 is Monday. */
+  weekday: number;
+  /** HH:MM:SS, London time. */
+  opens: string;
+  closes: string;
+  place: string | null;
+  created_at: CreatedAt;
+}
+
+export interface SiteClosuresTable {
+  site_id: string;
+  date: ColumnType<string, string, string>;
+  reason: string;
+  created_by: string | null;
+  created_at: CreatedAt;
+}
+
+export interface SiteCountersTable {
+  id: Generated<string>;
+  site_id: string;
+  name: string;
+  active: Generated<boolean>;
+  created_at: CreatedAt;
+  updated_at: UpdatedAt;
+}
+
+export interface AppointmentServicesTable {
+  service_id: string;
+  council_id: string;
+  duration_minutes: number;
+  capacity: Generated<number>;
+  horizon_days: Generated<number>;
+  active: Generated<boolean>;
+  created_at: CreatedAt;
+  updated_at: UpdatedAt;
+}
+
+export interface AppointmentServiceSitesTable {
+  service_id: string;
+  site_id: string;
+}
+
+export interface AppointmentServiceAdvisorsTable {
+  service_id: string;
+  staff_user_id: string;
+}
+
+export interface AppointmentSlotsTable {
+  id: Generated<string>;
+  council_id: string;
+  site_id: string;
+  service_id: string;
+  starts_at: Timestamp;
+  ends_at: Timestamp;
+  place: string | null;
+  capacity: number;
+  booked: Generated<number>;
+  created_at: CreatedAt;
+  updated_at: UpdatedAt;
+}
+
+export type AppointmentStatus = 'booked' | 'cancelled' | 'arrived' | 'no_show';
+
+export interface AppointmentsTable {
+  id: Generated<string>;
+  council_id: string;
+  reference: string;
+  slot_id: string;
+  site_id: string;
+  service_id: string;
+  starts_at: Timestamp;
+  ends_at: Timestamp;
+  customer_id: string;
+  status: Generated<AppointmentStatus>;
+  channel: string;
+  notes: string | null;
+  manage_token: string;
+  reminded_at: Timestamp | null;
+  cancelled_at: Timestamp | null;
+  submission_key: ColumnType<string | null, string | null | undefined, never>;
+  created_by: string | null;
+  created_by_api_key: string | null;
+  created_at: CreatedAt;
+  updated_at: UpdatedAt;
+}
+
+export type VisitStatus = 'waiting' | 'called' | 'seen' | 'finished' | 'left';
+
+export interface VisitsTable {
+  id: Generated<string>;
+  council_id: string;
+  site_id: string;
+  appointment_id: string | null;
+  customer_id: string | null;
+  service_id: string | null;
+  business_date: ColumnType<string, string, string>;
+  ticket: string;
+  arrived_via: 'kiosk' | 'reception';
+  arrived_at: Timestamp;
+  status: Generated<VisitStatus>;
+  called_at: Timestamp | null;
+  called_by: string | null;
+  counter_id: string | null;
+  seen_at: Timestamp | null;
+  finished_at: Timestamp | null;
+  created_at: CreatedAt;
+  updated_at: UpdatedAt;
+}
+
+export interface SiteTicketNumbersTable {
+  site_id: string;
+  business_date: ColumnType<string, string, string>;
+  last: number;
+}
+
 export interface Database {
   organisations: OrganisationsTable;
   teams: TeamsTable;
@@ -722,6 +842,16 @@ export interface Database {
   knowledge_article_feedback: KnowledgeArticleFeedbackTable;
   resident_accounts: ResidentAccountsTable;
   resident_account_tokens: ResidentAccountTokensTable;
+  site_hours: SiteHoursTable;
+  site_closures: SiteClosuresTable;
+  site_counters: SiteCountersTable;
+  appointment_services: AppointmentServicesTable;
+  appointment_service_sites: AppointmentServiceSitesTable;
+  appointment_service_advisors: AppointmentServiceAdvisorsTable;
+  appointment_slots: AppointmentSlotsTable;
+  appointments: AppointmentsTable;
+  visits: VisitsTable;
+  site_ticket_numbers: SiteTicketNumbersTable;
 }
 
 export type OrganisationRow = Selectable<OrganisationsTable>;

@@ -249,6 +249,30 @@ describe('the demo council', () => {
     assert.equal(messages.length, 0, 'the demo residents are not written to');
   });
 
+  it('sets up appointments at the shops and the bus, with the coming weeks partly booked', async () => {
+    const sessions = await db
+      .selectFrom('site_hours')
+      .innerJoin('sites', 'sites.id', 'site_hours.site_id')
+      .select(['sites.code', sql<number>`count(*)::int`.as('count'), sql<number>`count(place)::int`.as('stops')])
+      .groupBy('sites.code')
+      .orderBy('sites.code')
+      .execute();
+    assert.deepEqual(sessions, [
+      { code: 'bus', count: 4, stops: 4 },
+      { code: 'ellesmere', count: 2, stops: 0 },
+      { code: 'oswestry', count: 6, stops: 0 },
+    ]);
+    const slots = await db
+      .selectFrom('appointment_slots')
+      .select([sql<number>`count(*)::int`.as('slots'), sql<number>`coalesce(sum(booked), 0)::int`.as('booked')])
+      .executeTakeFirstOrThrow();
+    const appointments = await db.selectFrom('appointments').select(sql<number>`count(*)::int`.as('count')).executeTakeFirstOrThrow();
+    assert.ok(slots.slots > 1000, JSON.stringify(slots));
+    assert.ok(appointments.count > 50 && appointments.count === slots.booked, JSON.stringify({ slots, appointments }));
+    const messages = await db.selectFrom('notifications').select('id').where('record_type', '=', 'appointment').execute();
+    assert.equal(messages.length, 0, 'the demo residents are not written to');
+  });
+
   it('writes each demo account’s password to a file only its owner can read', () => {
     const file = path.join(dataDir, DEMO_CREDENTIALS_FILE);
     assert.equal(fs.statSync(file).mode & 0o777, 0o600);

@@ -13,6 +13,7 @@ import * as gazetteerRepo from '../gazetteer/repo.ts';
 import * as organisationsRepo from '../organisations/repo.ts';
 import { createOrganisationsService, temporaryPassword } from '../organisations/service.ts';
 import { seedDemoCases } from './cases.ts';
+import { seedDemoAppointments } from './appointments.ts';
 import { seedDemoComplaints } from './complaints.ts';
 import { seedDemoCustomers } from './customers.ts';
 import { seedDemoKnowledge } from './knowledge.ts';
@@ -180,6 +181,8 @@ export interface DemoOutcome {
   articlesCreated: number;
   /** A year of complaints, compliments and comments (none when the council had some). */
   complaintsCreated: number;
+  /** The next weeks' appointments at the one-stop shops and the bus (none when the council had some set up). */
+  appointmentsCreated: number;
 }
 
 export async function seedDemo(
@@ -263,6 +266,7 @@ export async function seedDemo(
   }
 
   const complaints = await seedDemoComplaints(db, council.id);
+  const appointments = await seedDemoAppointments(db, council.id);
 
   const credentialsFile = path.join(dataDir, DEMO_CREDENTIALS_FILE);
   if (created.length > 0) {
@@ -285,6 +289,7 @@ export async function seedDemo(
     caseEventsCreated: cases.events,
     articlesCreated,
     complaintsCreated: complaints.complaints,
+    appointmentsCreated: appointments.appointments,
   };
 }
 

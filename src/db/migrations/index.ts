@@ -15,6 +15,7 @@ import * as caseSubmissions from './0012_case_submissions.ts';
 import * as residentAccounts from './0013_resident_accounts.ts';
 import * as oneLogin from './0014_one_login.ts';
 import * as complaints from './0015_complaints.ts';
+import * as appointments from './0016_appointments.ts';
 
 export const migrations: Record<string, Migration> = {
   '0001_platform': platform,
@@ -31,4 +32,5 @@ export const migrations: Record<string, Migration> = {
   '0013_resident_accounts': residentAccounts,
   '0014_one_login': oneLogin,
   '0015_complaints': complaints,
+  '0016_appointments': appointments,
 };

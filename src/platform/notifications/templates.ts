@@ -41,6 +41,24 @@ export const NOTIFICATION_EVENTS = {
   'complaint.deadline_soon': { channels: ['email'], keys: ['name', 'reference', 'stage', 'dueDate', 'complaintUrl'] },
   /** Internal: the deadline passed without the acknowledgement or answer. */
   'complaint.deadline_missed': { channels: ['email'], keys: ['name', 'reference', 'stage', 'dueDate', 'complaintUrl'] },
+  /** An appointment booked: when and where, and the private link that changes or cancels it. */
+  'appointment.booked': {
+    channels: RESIDENT_CHANNELS,
+    keys: ['name', 'reference', 'serviceName', 'siteName', 'appointmentDate', 'appointmentTime', 'manageUrl'],
+  },
+  'appointment.changed': {
+    channels: RESIDENT_CHANNELS,
+    keys: ['name', 'reference', 'serviceName', 'siteName', 'appointmentDate', 'appointmentTime', 'manageUrl'],
+  },
+  'appointment.cancelled': {
+    channels: RESIDENT_CHANNELS,
+    keys: ['name', 'reference', 'serviceName', 'appointmentDate', 'appointmentTime'],
+  },
+  /** The day before. */
+  'appointment.reminder': {
+    channels: RESIDENT_CHANNELS,
+    keys: ['name', 'reference', 'serviceName', 'siteName', 'appointmentDate', 'appointmentTime', 'manageUrl'],
+  },
   /** A resident's portal account: the link that confirms their email address (valid 24 hours). */
   'account.confirm_email': { channels: ['email'], keys: ['name', 'confirmUrl'] },
   /** Someone tried to register an address that already has an account: told to its owner, not to them. */
