@@ -1,11 +1,12 @@
 // `npm run bench` (quick) and `npm run bench -- --full`: every benchmark, printed as a table and
 // written to bench/results/latest.json. Figures are compared with baselines measured in the same
 // run; nothing here asserts a time. `--only=startup`, `--only=customers`, `--only=cases`,
-// `--only=queue` or `--only=portal` runs one of them; `--customers=N` and `--cases=N` change how
+// `--only=queue`, `--only=portal` or `--only=appointments` runs one of them; `--customers=N` and `--cases=N` change how
 // many customers or open cases are loaded, and `--connections=N` how many connections drive the
 // load.
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { benchAppointments } from './appointments.ts';
 import { benchCaseIntake } from './cases.ts';
 import { benchCustomers } from './customers.ts';
 import { benchPortal } from './portal.ts';
@@ -46,6 +47,18 @@ if (!only || only === 'queue') {
 
 if (!only || only === 'portal') {
   results.push(...(await benchPortal({ seconds: full ? 20 : 10, connections: Number(option('connections') ?? 10) })));
+}
+
+if (!only || only === 'appointments') {
+  results.push(
+    ...(await benchAppointments({
+      sites: full ? 12 : 6,
+      services: full ? 20 : 10,
+      searches: full ? 1_000 : 300,
+      seconds: full ? 20 : 10,
+      connections: Number(option('connections') ?? 10),
+    })),
+  );
 }
 
 printTable(results);

@@ -13,7 +13,7 @@ import type { Db } from '../db/database.ts';
 import { findFirstCouncil, insertOrganisation } from '../organisations/repo.ts';
 import { systemActor, type StaffActor } from '../platform/actor.ts';
 import { createAuthService } from '../platform/auth/service.ts';
-import { Conflict, Invalid, NotFound } from '../platform/errors.ts';
+import { Conflict, type Invalid, NotFound } from '../platform/errors.ts';
 import { refreshSlots } from './slots.ts';
 import { appointmentWhen, createAppointmentsService, type AppointmentsService } from './service.ts';
 
@@ -54,7 +54,10 @@ describe('booking appointments', () => {
       .insertInto('bank_holidays')
       .values({ division: 'england-and-wales', date: BANK_HOLIDAY, title: 'A test holiday' })
       .execute();
-    await db.insertInto('organisation_closures').values({ organisation_id: councilId, date: COUNCIL_CLOSURE, reason: 'Training' }).execute();
+    await db
+      .insertInto('organisation_closures')
+      .values({ organisation_id: councilId, date: COUNCIL_CLOSURE, reason: 'Training' })
+      .execute();
     registrars = await aBookableService(db, { councilId, sessions: MORNINGS, durationMinutes: 30, horizonDays: 13, now: MONDAY });
     await db.insertInto('site_closures').values({ site_id: registrars.siteId, date: SITE_CLOSURE, reason: 'Flood' }).execute();
     await refreshSlots(db, { councilId, siteId: registrars.siteId, now: MONDAY });
@@ -64,7 +67,13 @@ describe('booking appointments', () => {
     for (let index = 0; index < 12; index++) {
       const created = await customers.create(
         system,
-        { kind: 'person', givenName: 'Resident', familyName: `Number ${index}`, email: `resident${index}@example.org`, address: {} },
+        {
+          kind: 'person',
+          givenName: 'Resident',
+          familyName: `Number ${index}`,
+          email: `resident${index}@example.org`,
+          address: {},
+        },
         { confirmedNew: true, councilId },
       );
       if (!created.created) throw new Error('no customer');
@@ -91,14 +100,12 @@ describe('booking appointments', () => {
   }
 
   const slotAt = async (serviceId: string, startsAt: string) =>
-    (
-      await db
-        .selectFrom('appointment_slots')
-        .selectAll()
-        .where('service_id', '=', serviceId)
-        .where('starts_at', '=', new Date(startsAt))
-        .executeTakeFirstOrThrow()
-    );
+    await db
+      .selectFrom('appointment_slots')
+      .selectAll()
+      .where('service_id', '=', serviceId)
+      .where('starts_at', '=', new Date(startsAt))
+      .executeTakeFirstOrThrow();
 
   async function footprint() {
     const { rows } = await sql<{ appointments: number; audit: number; messages: number; booked: number }>`
@@ -132,7 +139,11 @@ describe('booking appointments', () => {
       now: new Date('2027-03-24T12:00:00Z'),
     });
     // Tuesday 30 March 2027 is in British Summer Time (from the 28th): 09:00 there is 08:00 UTC.
-    const slot = await db.selectFrom('appointment_slots').select('starts_at').where('service_id', '=', summer.serviceId).executeTakeFirstOrThrow();
+    const slot = await db
+      .selectFrom('appointment_slots')
+      .select('starts_at')
+      .where('service_id', '=', summer.serviceId)
+      .executeTakeFirstOrThrow();
     assert.equal(slot.starts_at.toISOString(), '2027-03-30T08:00:00.000Z');
   });
 
@@ -153,24 +164,32 @@ describe('booking appointments', () => {
     assert.match(message.body, /Tuesday 2 February 2027 at 09:00/);
     assert.ok(message.body.includes(booked.manageUrl));
     const audit = await db.selectFrom('audit_events').select('action').where('record_id', '=', booked.id).execute();
-    assert.deepEqual(audit.map((row) => row.action), ['appointment.create']);
+    assert.deepEqual(
+      audit.map((row) => row.action),
+      ['appointment.create'],
+    );
   });
 
   it('lets exactly as many book at once as the slot has places', async () => {
     const twoPlaces = await aBookableService(db, { councilId, sessions: MORNINGS, capacity: 2, horizonDays: 3, now: MONDAY });
     const slot = await slotAt(twoPlaces.serviceId, '2027-02-02T10:00:00Z');
     const attempts = await Promise.allSettled(
-      customerIds.slice(0, 10).map((customerId) =>
-        appointmentsAt(MONDAY).book(advisor, { slotId: slot.id, customerId, channel: 'phone' }),
-      ),
+      customerIds
+        .slice(0, 10)
+        .map((customerId) => appointmentsAt(MONDAY).book(advisor, { slotId: slot.id, customerId, channel: 'phone' })),
     );
     const booked = attempts.filter((attempt) => attempt.status === 'fulfilled');
     const refused = attempts.filter((attempt) => attempt.status === 'rejected');
     assert.equal(booked.length, 2);
     assert.equal(refused.length, 8);
-    for (const attempt of refused) assert.ok(attempt.reason instanceof Conflict && attempt.reason.reason === 'appointments.errors.slotFull');
+    for (const attempt of refused)
+      assert.ok(attempt.reason instanceof Conflict && attempt.reason.reason === 'appointments.errors.slotFull');
     assert.equal((await slotAt(twoPlaces.serviceId, '2027-02-02T10:00:00Z')).booked, 2);
-    const count = await db.selectFrom('appointments').select(sql<number>`count(*)::int`.as('n')).where('slot_id', '=', slot.id).executeTakeFirstOrThrow();
+    const count = await db
+      .selectFrom('appointments')
+      .select(sql<number>`count(*)::int`.as('n'))
+      .where('slot_id', '=', slot.id)
+      .executeTakeFirstOrThrow();
     assert.equal(count.n, 2);
   });
 
@@ -180,15 +199,24 @@ describe('booking appointments', () => {
       appointmentsAt(now).book(advisor, { slotId, customerId, channel: 'phone' });
     const past = await slotAt(registrars.serviceId, '2027-02-01T09:00:00Z');
     await assert.rejects(book(past.id, customerIds[1], new Date('2027-02-01T09:30:00Z')), (error: Invalid) => {
-      assert.deepEqual(error.errors.map((problem) => problem.message), ['appointments.errors.slotPast']);
+      assert.deepEqual(
+        error.errors.map((problem) => problem.message),
+        ['appointments.errors.slotPast'],
+      );
       return true;
     });
     // A closure added after the slots were made closes them at once.
     const tuesday = await slotAt(registrars.serviceId, '2027-02-09T11:00:00Z');
-    await db.insertInto('site_closures').values({ site_id: registrars.siteId, date: '2027-02-09', reason: 'Power cut' }).execute();
+    await db
+      .insertInto('site_closures')
+      .values({ site_id: registrars.siteId, date: '2027-02-09', reason: 'Power cut' })
+      .execute();
     await assert.rejects(book(tuesday.id), (error: Invalid) => error.errors[0]!.message === 'appointments.errors.slotClosed');
     await db.deleteFrom('site_closures').where('date', '=', '2027-02-09').execute();
-    await assert.rejects(book('00000000-0000-4000-8000-000000000000'), (error: Invalid) => error.errors[0]!.message === 'appointments.errors.slotUnknown');
+    await assert.rejects(
+      book('00000000-0000-4000-8000-000000000000'),
+      (error: Invalid) => error.errors[0]!.message === 'appointments.errors.slotUnknown',
+    );
     await assert.rejects(book(tuesday.id, '00000000-0000-4000-8000-000000000000'), (error: Invalid) =>
       error.errors.some((problem) => problem.field === 'customerId'),
     );
@@ -229,7 +257,10 @@ describe('booking appointments', () => {
       .where('record_id', '=', booked.reference)
       .orderBy('created_at')
       .execute();
-    assert.deepEqual(events.map((row) => row.event), ['appointment.booked', 'appointment.changed', 'appointment.cancelled']);
+    assert.deepEqual(
+      events.map((row) => row.event),
+      ['appointment.booked', 'appointment.changed', 'appointment.cancelled'],
+    );
   });
 
   it('books once when a resident’s booking is sent twice at once, making them a customer', async () => {

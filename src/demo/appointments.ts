@@ -13,7 +13,10 @@ const WEEKDAYS = [1, 2, 3, 4, 5];
 
 /** Each site's weekly sessions: weekday (1 is Monday), opens, closes, and for the bus where it stops. */
 const SESSIONS: Record<string, [number, string, string, string | null][]> = {
-  oswestry: [...WEEKDAYS.map((day) => [day, '09:00', '17:00', null] as [number, string, string, null]), [6, '09:00', '12:30', null]],
+  oswestry: [
+    ...WEEKDAYS.map((day) => [day, '09:00', '17:00', null] as [number, string, string, null]),
+    [6, '09:00', '12:30', null],
+  ],
   ellesmere: [
     [2, '09:30', '16:00', null],
     [4, '09:30', '16:00', null],
@@ -40,7 +43,12 @@ const BOOKABLE: { code: string; minutes: number; capacity: number; sites: string
 const UPCOMING_BOOKINGS = 120;
 
 export async function seedDemoAppointments(db: Db, councilId: string, seed = 9): Promise<{ appointments: number }> {
-  const already = await db.selectFrom('appointment_services').select('service_id').where('council_id', '=', councilId).limit(1).executeTakeFirst();
+  const already = await db
+    .selectFrom('appointment_services')
+    .select('service_id')
+    .where('council_id', '=', councilId)
+    .limit(1)
+    .executeTakeFirst();
   if (already) return { appointments: 0 };
   const sites = await db.selectFrom('sites').select(['id', 'code']).where('organisation_id', '=', councilId).execute();
   const siteId = new Map(sites.map((site) => [site.code, site.id]));
@@ -48,7 +56,11 @@ export async function seedDemoAppointments(db: Db, councilId: string, seed = 9):
     .selectFrom('services')
     .select(['id', 'code'])
     .where('council_id', '=', councilId)
-    .where('code', 'in', BOOKABLE.map((service) => service.code))
+    .where(
+      'code',
+      'in',
+      BOOKABLE.map((service) => service.code),
+    )
     .execute();
   const serviceId = new Map(services.map((service) => [service.code, service.id]));
   if (siteId.size === 0 || serviceId.size === 0) return { appointments: 0 };
@@ -73,7 +85,9 @@ export async function seedDemoAppointments(db: Db, councilId: string, seed = 9):
         .insertInto('appointment_services')
         .values({ service_id: service, council_id: councilId, duration_minutes: bookable.minutes, capacity: bookable.capacity })
         .execute();
-      const offered = bookable.sites.flatMap((code) => (siteId.has(code) ? [{ service_id: service, site_id: siteId.get(code)! }] : []));
+      const offered = bookable.sites.flatMap((code) =>
+        siteId.has(code) ? [{ service_id: service, site_id: siteId.get(code)! }] : [],
+      );
       await trx.insertInto('appointment_service_sites').values(offered).execute();
     }
     await refreshSlots(trx, { councilId, now: new Date() });
