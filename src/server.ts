@@ -3,6 +3,14 @@ import formBody from '@fastify/formbody';
 import cookie from '@fastify/cookie';
 import Fastify, { type FastifyInstance } from 'fastify';
 import type { Config } from './config.ts';
+import { appointmentsApiRoutes } from './appointments/api.routes.ts';
+import { displayRoutes } from './appointments/display.routes.ts';
+import { figuresStaffRoutes } from './appointments/figures.staff.routes.ts';
+import { kioskRoutes } from './appointments/kiosk.routes.ts';
+import { queueStaffRoutes } from './appointments/queue.staff.routes.ts';
+import { appointmentsStaffRoutes, customerAppointments } from './appointments/staff.routes.ts';
+import { sitesStaffRoutes } from './appointments/sites.staff.routes.ts';
+import { appointmentPortalRoutes } from './appointments/portal.routes.ts';
 import { casesApiRoutes } from './cases/api.routes.ts';
 import { casesQueueStaffRoutes } from './cases/queue.staff.routes.ts';
 import { casesStaffRoutes } from './cases/staff.routes.ts';
@@ -108,6 +116,11 @@ export async function buildServer(config: Config, services: Services, manifest: 
       portalCouncil: services.portalCouncil,
       residentOf: (request) => services.residentAccounts.residentOf(request),
     });
+    await pages.register(appointmentPortalRoutes, {
+      appointments: services.appointments,
+      portalCouncil: services.portalCouncil,
+      residentOf: (request) => services.residentAccounts.residentOf(request),
+    });
     await pages.register(trackingRoutes, { cases: services.cases, files: services.files });
     await pages.register(accountRoutes, {
       accounts: services.residentAccounts,
@@ -125,6 +138,7 @@ export async function buildServer(config: Config, services: Services, manifest: 
       gazetteer: services.gazetteer,
       casesOf: services.cases.casesOfCustomer,
       complaintsOf: services.complaints.ofCustomer,
+      appointmentsOf: customerAppointments(services.appointments),
     });
     await pages.register(customerRecordStaffRoutes, {
       customers: services.customers,
@@ -162,6 +176,18 @@ export async function buildServer(config: Config, services: Services, manifest: 
       monitoring: services.complaintMonitoring,
       selfAssessment: services.complaintSelfAssessment,
     });
+    await pages.register(appointmentsStaffRoutes, {
+      appointments: services.appointments,
+      findCustomer: (actor, id) => services.customers.findForContact(actor, id),
+    });
+    await pages.register(kioskRoutes, { queue: services.appointmentQueue });
+    await pages.register(displayRoutes, { queue: services.appointmentQueue });
+    await pages.register(queueStaffRoutes, {
+      queue: services.appointmentQueue,
+      findCustomer: (actor, id) => services.customers.findForContact(actor, id),
+    });
+    await pages.register(figuresStaffRoutes, { figures: services.appointmentFigures });
+    await pages.register(sitesStaffRoutes, { sites: services.sites });
   });
 
   // The JSON API: API keys instead of sessions, problem JSON instead of pages.
@@ -174,6 +200,7 @@ export async function buildServer(config: Config, services: Services, manifest: 
       apiRoutes(contactsApiRoutes, { contacts: services.contacts }),
       apiRoutes(casesApiRoutes, { cases: services.cases }),
       apiRoutes(complaintsApiRoutes, { complaints: services.complaints }),
+      apiRoutes(appointmentsApiRoutes, { appointments: services.appointments }),
       apiRoutes(servicesApiRoutes, { services: services.services }),
     ],
   });

@@ -2,7 +2,10 @@
 // the HTTP layer. Routes see these services, never the database.
 import { sql } from 'kysely';
 import type { Config } from './config.ts';
+import { createAppointmentFiguresService } from './appointments/figures.ts';
+import { createQueueService } from './appointments/queue.ts';
 import { createAppointmentsService } from './appointments/service.ts';
+import { createSitesService } from './appointments/sites.ts';
 import { createCasesService } from './cases/service.ts';
 import { createResidentRequests } from './cases/residentRequests.ts';
 import { createComplaintMonitoring } from './complaints/monitoring.ts';
@@ -89,6 +92,12 @@ export async function createServices(db: Db, config: Config) {
       createCustomer: createCustomerIn,
       publicUrl: config.publicUrl,
     }),
+    /** Arrivals at the sites (kiosk, reception, walk-ins) and the queue advisors call from. */
+    appointmentQueue: createQueueService(db),
+    /** Face-to-face figures: seen within 10 minutes, walk-in waits, no-shows. */
+    appointmentFigures: createAppointmentFiguresService(db),
+    /** Setting up appointments: the sites, their weeks and closures and counters, and the services that take them. */
+    sites: createSitesService(db),
     /** Complaint figures for the period asked, and the yearly self-assessment against the Code. */
     complaintMonitoring: createComplaintMonitoring(db),
     complaintSelfAssessment: createComplaintSelfAssessment(db),

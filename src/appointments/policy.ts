@@ -14,10 +14,7 @@ export interface AppointmentPlacement {
 const inCouncil = (actor: StaffActor, record: AppointmentPlacement): boolean =>
   actor.organisationKind === 'council' && actor.councilId === record.councilId;
 
-export const appointmentPolicy = definePolicy<
-  AppointmentPlacement,
-  'administer' | 'book' | 'read' | 'serve' | 'monitor'
->(
+export const appointmentPolicy = definePolicy<AppointmentPlacement, 'administer' | 'book' | 'read' | 'serve' | 'monitor'>(
   'Appointment',
   {
     administer: (actor, record) => inCouncil(actor, record) && hasRole(actor, 'admin'),

@@ -49,12 +49,13 @@ export const customerPolicy = definePolicy<CustomerPlacement, 'read' | 'referTo'
   },
   {
     read: (key, customer) => hasScope(key, 'customers:read') && keySees(key, customer),
-    // A system that logs contacts, raises cases or records complaints may name the customer without reading their record.
+    // A system that logs contacts, raises cases, records complaints or books appointments may name the customer without reading their record.
     referTo: (key, customer) =>
       (hasScope(key, 'customers:read') ||
         hasScope(key, 'contacts:write') ||
         hasScope(key, 'cases:write') ||
-        hasScope(key, 'complaints:write')) &&
+        hasScope(key, 'complaints:write') ||
+        hasScope(key, 'appointments:write')) &&
       keySees(key, customer),
     update: (key, customer) =>
       hasScope(key, 'customers:write') && key.organisationKind === 'council' && keyServesCouncil(key, customer.councilId),

@@ -74,7 +74,15 @@ export const customersStaffRoutes: FastifyPluginAsync<{
     actor: Actor,
     customerId: string,
   ) => Promise<{ reference: string; kind: string; status: string; receivedAt: Date; dueOn: string | null }[]>;
-}> = async (app, { customers, gazetteer, casesOf, complaintsOf }) => {
+  /** The customer's appointments that `actor` may read, latest first, and whether they may book one. */
+  appointmentsOf: (
+    actor: Actor,
+    customer: { id: string; councilId: string },
+  ) => Promise<{
+    canBook: boolean;
+    items: { reference: string; serviceName: string; siteName: string; startsAt: Date; status: string }[];
+  }>;
+}> = async (app, { customers, gazetteer, casesOf, complaintsOf, appointmentsOf }) => {
   app.addHook('preHandler', requireStaff());
 
   app.get('/staff/customers', async (request, reply) => {
@@ -202,9 +210,10 @@ export const customersStaffRoutes: FastifyPluginAsync<{
     // The council's people see all of a customer's cases; a partner's see its own through its queue.
     const council = actor.organisationKind === 'council';
     const history = result.customer.parts.includes('history');
-    const [customerCases, complaints] = await Promise.all([
+    const [customerCases, complaints, appointments] = await Promise.all([
       council && history ? casesOf(id) : [],
       council && history ? complaintsOf(actor, id) : [],
+      council ? appointmentsOf(actor, result.customer) : { canBook: false, items: [] },
     ]);
     const filter = new URLSearchParams(kinds.map((kind): [string, string] => ['kind', kind]));
     const nextHref = timeline.next
@@ -224,6 +233,8 @@ export const customersStaffRoutes: FastifyPluginAsync<{
         values,
         cases: customerCases,
         complaints,
+        appointments: history ? appointments.items : [],
+        canBookAppointment: appointments.canBook,
         canChange:
           actor.organisationKind === 'council' && customerSearchPolicy.can(actor, 'create', { councilId: actor.councilId }),
         canRaise: council && caseRaisingPolicy.can(actor, 'raise', { councilId: actor.councilId }),

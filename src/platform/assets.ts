@@ -35,6 +35,8 @@ export async function ensureAssetsBuilt(outDir = defaultAssetsDirectory()): Prom
     files['application.js'] = writeFingerprinted(temporary, 'application.js', await bundleScript('application.js'));
     // Only pages with a map load it: most residents never need Leaflet's weight.
     files['map.js'] = writeFingerprinted(temporary, 'map.js', await bundleScript('map.js'));
+    // Only the waiting area's screen polls for the tickets called.
+    files['queue-display.js'] = writeFingerprinted(temporary, 'queue-display.js', await bundleScript('queue-display.js'));
     for (const image of fs.readdirSync(path.join(SOURCE, 'images'))) {
       const content = fs.readFileSync(path.join(SOURCE, 'images', image));
       files[`images/${image}`] = writeFingerprinted(temporary, `images/${image}`, content);

@@ -26,6 +26,7 @@ describe('the staff desktop navigation', () => {
   it('shows a council administrator every section', () => {
     assert.deepEqual(keysFor(aStaffMember(['admin'])), [
       'home',
+      'appointmentSetup',
       'knowledge',
       'services',
       'users',
@@ -43,8 +44,17 @@ describe('the staff desktop navigation', () => {
     assert.deepEqual(keysFor(aStaffMember(['dpo'])), ['home', 'customers', 'knowledge', 'audit']);
   });
 
-  it('shows an advisor the home page, customers, contact logging, the team queue and the knowledge base', () => {
-    assert.deepEqual(keysFor(aStaffMember(['advisor'])), ['home', 'customers', 'contacts', 'cases', 'knowledge', 'outbox']);
+  it('shows an advisor the home page, customers, contact logging, the team queue, appointments, the face-to-face queue and the knowledge base', () => {
+    assert.deepEqual(keysFor(aStaffMember(['advisor'])), [
+      'home',
+      'customers',
+      'contacts',
+      'cases',
+      'appointments',
+      'appointmentQueue',
+      'knowledge',
+      'outbox',
+    ]);
   });
 
   it('keeps customer records from those with no need to see them', () => {
@@ -142,6 +152,8 @@ describe('the staff desktop navigation', () => {
       'customers',
       'contacts',
       'cases',
+      'appointments',
+      'appointmentQueue',
       'knowledge',
       'audit',
       'outbox',

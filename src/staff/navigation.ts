@@ -1,4 +1,5 @@
 // The staff desktop's primary navigation: each person sees the sections their roles open.
+import { appointmentPolicy } from '../appointments/policy.ts';
 import { caseQueuePolicy } from '../cases/policy.ts';
 import { complaintPolicy } from '../complaints/policy.ts';
 import { LOGGING_ROLES } from '../contacts/policy.ts';
@@ -59,6 +60,38 @@ export const SECTIONS: Section[] = [
     messages: { label: 'complaints.monitoring.navigation.label', description: 'complaints.monitoring.navigation.description' },
   },
   {
+    key: 'appointments',
+    href: '/staff/appointments',
+    roles: ['advisor', 'officer', 'team_leader'],
+    councilOnly: true,
+    opens: (actor) => appointmentPolicy.can(actor, 'read', { councilId: actor.councilId }),
+    messages: { label: 'appointments.navigation.label', description: 'appointments.navigation.description' },
+  },
+  {
+    key: 'appointmentQueue',
+    href: '/staff/appointments/queue',
+    roles: ['advisor', 'team_leader'],
+    councilOnly: true,
+    opens: (actor) => appointmentPolicy.can(actor, 'serve', { councilId: actor.councilId }),
+    messages: { label: 'appointments.queue.navigation.label', description: 'appointments.queue.navigation.description' },
+  },
+  {
+    key: 'appointmentFigures',
+    href: '/staff/appointments/figures',
+    roles: ['team_leader', 'performance_analyst'],
+    councilOnly: true,
+    opens: (actor) => appointmentPolicy.can(actor, 'monitor', { councilId: actor.councilId }),
+    messages: { label: 'appointments.figures.navigation.label', description: 'appointments.figures.navigation.description' },
+  },
+  {
+    key: 'appointmentSetup',
+    href: '/staff/appointments/sites',
+    roles: ['admin'],
+    councilOnly: true,
+    opens: (actor) => appointmentPolicy.can(actor, 'administer', { councilId: actor.councilId }),
+    messages: { label: 'appointments.sites.navigation.label', description: 'appointments.sites.navigation.description' },
+  },
+  {
     key: 'knowledge',
     href: '/staff/knowledge',
     roles: [],
@@ -108,9 +141,18 @@ export function sectionsFor(actor: StaffActor): Section[] {
 }
 
 export function staffNavigation(actor: StaffActor, currentPath: string, t: Translate) {
-  return sectionsFor(actor).map((section) => ({
+  const sections = sectionsFor(actor);
+  const within = (href: string) => (href === '/staff' ? currentPath === '/staff' : currentPath.startsWith(href));
+  // One section is current: the most specific (/staff/appointments/queue, not also /staff/appointments).
+  const current = sections
+    .filter((section) => within(section.href))
+    .reduce<Section | undefined>(
+      (best, section) => (!best || section.href.length > best.href.length ? section : best),
+      undefined,
+    );
+  return sections.map((section) => ({
     text: t(sectionLabel(section)),
     href: section.href,
-    active: section.href === '/staff' ? currentPath === '/staff' : currentPath.startsWith(section.href),
+    active: section === current,
   }));
 }

@@ -33,6 +33,12 @@ const WORK_PAGES: Record<string, Role[]> = {
   // Complaints: worked by complaints officers and team leaders; their figures read by performance analysts.
   '/staff/complaints': ['complaints_officer', 'team_leader'],
   '/staff/complaints/monitoring': ['performance_analyst'],
+  // Appointments: booked and looked up by the front line, the queue worked at the desks, figures
+  // read by team leaders and analysts, sites and calendars set up by administrators.
+  '/staff/appointments': ['advisor', 'officer', 'team_leader'],
+  '/staff/appointments/queue': ['advisor', 'team_leader'],
+  '/staff/appointments/figures': ['team_leader', 'performance_analyst'],
+  '/staff/appointments/sites': ['admin'],
 };
 const workPagesOf = (role: Role): string[] => Object.keys(WORK_PAGES).filter((path) => WORK_PAGES[path]!.includes(role));
 

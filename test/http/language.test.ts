@@ -100,6 +100,7 @@ describe('the language of the pages', () => {
       texts(home, '.moj-primary-navigation__link'),
       [
         'home',
+        'appointmentSetup',
         'knowledge',
         'services',
         'users',
