@@ -1,12 +1,16 @@
 // The demo council's appointments: its one-stop shops' opening hours, the bus's weekly stops, the
-// desks, four services that take appointments, and the next weeks' bookings made through the
-// booking service (its clock set to when each was booked), so the staff see full days and the
-// residents find some times taken. The residents are not written to.
+// desks, four services that take appointments, the last four weeks at the Oswestry shop (bookings,
+// check-ins, walk-ins, the advisors calling each next, no-shows) and the next weeks' bookings. All
+// of it is made through the booking and queue services with their clocks set to each moment, so
+// the figures and the queue are what OneDoor would have recorded. The residents are not written to.
 import type { Db } from '../db/database.ts';
-import { createAppointmentsService } from '../appointments/service.ts';
-import { refreshSlots } from '../appointments/slots.ts';
-import { systemActor } from '../platform/actor.ts';
-import { between, seededRandom } from './people.ts';
+import { createQueueService } from '../appointments/queue.ts';
+import { createAppointmentsService, type AppointmentsService } from '../appointments/service.ts';
+import { generateSlots, refreshSlots } from '../appointments/slots.ts';
+import { findUserByEmail } from '../organisations/repo.ts';
+import { systemActor, type StaffActor } from '../platform/actor.ts';
+import { addCalendarDays, londonDate, startOfLondonDay } from '../services/calendar.ts';
+import { between, pick, seededRandom, type Random } from './people.ts';
 
 const DAY_MS = 86_400_000;
 const WEEKDAYS = [1, 2, 3, 4, 5];
@@ -41,6 +45,9 @@ const BOOKABLE: { code: string; minutes: number; capacity: number; sites: string
   { code: 'bereavement-services', minutes: 30, capacity: 1, sites: ['oswestry'] },
 ];
 const UPCOMING_BOOKINGS = 120;
+/** Past days of the Oswestry shop's queue. */
+const HISTORY_DAYS = 28;
+const MINUTE_MS = 60_000;
 
 export async function seedDemoAppointments(db: Db, councilId: string, seed = 9): Promise<{ appointments: number }> {
   const already = await db
@@ -93,22 +100,10 @@ export async function seedDemoAppointments(db: Db, councilId: string, seed = 9):
     await refreshSlots(trx, { councilId, now: new Date() });
   });
 
-  // The next weeks' bookings, each made at a time before its slot, for the demo's residents.
-  const customers = await db
-    .selectFrom('customers')
-    .select('id')
-    .where('council_id', '=', councilId)
-    .orderBy('created_at')
-    .limit(300)
-    .execute();
+  const customers = (
+    await db.selectFrom('customers').select('id').where('council_id', '=', councilId).orderBy('created_at').limit(300).execute()
+  ).map((row) => row.id);
   if (customers.length === 0) return { appointments: 0 };
-  const slots = await db
-    .selectFrom('appointment_slots')
-    .select(['id', 'starts_at'])
-    .where('council_id', '=', councilId)
-    .where('starts_at', '<', new Date(Date.now() + 21 * DAY_MS))
-    .orderBy('starts_at')
-    .execute();
   const random = seededRandom(seed);
   const today = Date.now();
   let clock = today;
@@ -119,28 +114,185 @@ export async function seedDemoAppointments(db: Db, councilId: string, seed = 9):
     publicUrl: 'http://localhost',
     now: () => new Date(clock),
   });
-  const demo = systemActor('demo');
+  const setClock = (time: number) => {
+    clock = time;
+  };
+
+  const advisor = await findUserByEmail(db, 'advisor@severn-marches.example');
+  const leader = await findUserByEmail(db, 'team-leader@severn-marches.example');
+  const oswestry = siteId.get('oswestry');
   let count = 0;
+  if (advisor && leader && oswestry) {
+    const desk = (user: { id: string; name: string; email: string }, role: 'advisor' | 'team_leader'): StaffActor => ({
+      kind: 'staff',
+      id: user.id,
+      email: user.email,
+      name: user.name,
+      roles: [role],
+      organisationId: councilId,
+      organisationKind: 'council',
+      councilId,
+      ip: null,
+    });
+    count += await seedQueueHistory(db, {
+      councilId,
+      siteId: oswestry,
+      staff: [desk(advisor, 'advisor'), desk(leader, 'team_leader')],
+      customers,
+      appointments,
+      setClock,
+      random,
+      today,
+    });
+  }
+
+  // The next weeks' bookings, each made at a time before its slot; sooner days are fuller.
+  setClock(today);
+  const slots = await db
+    .selectFrom('appointment_slots')
+    .select(['id', 'starts_at'])
+    .where('council_id', '=', councilId)
+    .where('starts_at', '>', new Date(today))
+    .where('starts_at', '<', new Date(today + 21 * DAY_MS))
+    .orderBy('starts_at')
+    .execute();
   for (let index = 0; index < UPCOMING_BOOKINGS && slots.length > 0; index++) {
-    // Sooner days are fuller: the nearer half of the slots is picked from twice as often.
     const reach = random() < 0.66 ? Math.ceil(slots.length / 2) : slots.length;
     const slot = slots[between(random, 0, reach - 1)]!;
-    clock = Math.min(today, slot.starts_at.getTime() - between(random, 1, 20) * 3_600_000);
-    try {
-      await appointments.book(
-        demo,
-        {
-          slotId: slot.id,
-          customerId: customers[between(random, 0, customers.length - 1)]!.id,
-          channel: random() < 0.5 ? 'web' : 'phone',
-        },
-        { council: councilId },
-      );
-      count += 1;
-    } catch (error) {
-      // A slot already full is simply skipped: the demo takes what places there are.
-      if (!(error instanceof Error && error.name === 'Conflict')) throw error;
-    }
+    setClock(Math.min(today, slot.starts_at.getTime() - between(random, 1, 20) * 3_600_000));
+    if (await bookQuietly(appointments, councilId, slot.id, pick(random, customers), random)) count += 1;
   }
   return { appointments: count };
+}
+
+/** Books for the demo; false when the slot is already full (the demo takes what places there are). */
+async function bookQuietly(
+  appointments: AppointmentsService,
+  councilId: string,
+  slotId: string,
+  customerId: string,
+  random: Random,
+): Promise<boolean> {
+  try {
+    await appointments.book(
+      systemActor('demo'),
+      { slotId, customerId, channel: random() < 0.5 ? 'web' : 'phone' },
+      { council: councilId },
+    );
+    return true;
+  } catch (error) {
+    if (error instanceof Error && error.name === 'Conflict') return false;
+    throw error;
+  }
+}
+
+/**
+ * The Oswestry shop's last weeks, day by day: about half its appointment slots booked the week
+ * before; on the day most arrive a few minutes early (some late, one in ten not at all), walk-ins
+ * come through the day, and two people at the desks call each next as they come free, see them
+ * and finish. Returns how many appointments it booked.
+ */
+async function seedQueueHistory(
+  db: Db,
+  setting: {
+    councilId: string;
+    siteId: string;
+    staff: StaffActor[];
+    customers: string[];
+    appointments: AppointmentsService;
+    setClock: (time: number) => void;
+    random: Random;
+    today: number;
+  },
+): Promise<number> {
+  const { councilId, siteId, staff, customers, appointments, setClock, random, today } = setting;
+  let clock = today;
+  const queue = createQueueService(db, { now: () => new Date(clock) });
+  const at = (time: number) => {
+    clock = time;
+    setClock(time);
+  };
+  const counters = await db.selectFrom('site_counters').select('id').where('site_id', '=', siteId).orderBy('name').execute();
+  const services = await db.selectFrom('appointment_service_sites').select('service_id').where('site_id', '=', siteId).execute();
+  const firstDay = addCalendarDays(londonDate(new Date(today)), -HISTORY_DAYS);
+  // The slots of the past days: made as they would have been, a horizon ahead of each week.
+  for (let day = -HISTORY_DAYS - 7; day < 0; day += 14) {
+    await generateSlots(db, { councilId, siteId, now: new Date(today + day * DAY_MS) });
+  }
+  let booked = 0;
+  for (let offset = 0; offset < HISTORY_DAYS; offset++) {
+    const date = addCalendarDays(firstDay, offset);
+    const opens = startOfLondonDay(date).getTime();
+    const slots = await db
+      .selectFrom('appointment_slots')
+      .select(['id', 'starts_at'])
+      .where('site_id', '=', siteId)
+      .where('starts_at', '>=', new Date(opens))
+      .where('starts_at', '<', new Date(opens + DAY_MS))
+      .orderBy('starts_at')
+      .execute();
+    if (slots.length === 0) continue;
+    // Booked the week before.
+    const arrivals: { time: number; appointmentId?: string }[] = [];
+    for (const slot of slots) {
+      if (random() > 0.45) continue;
+      at(slot.starts_at.getTime() - between(random, 1, 7) * DAY_MS);
+      if (!(await bookQuietly(appointments, councilId, slot.id, pick(random, setting.customers), random))) continue;
+      booked += 1;
+      if (random() < 0.1) continue; // did not come
+      const appointment = await db
+        .selectFrom('appointments')
+        .select('id')
+        .where('slot_id', '=', slot.id)
+        .orderBy('created_at', 'desc')
+        .executeTakeFirstOrThrow();
+      const early = random() < 0.85 ? -between(random, 1, 12) : between(random, 1, 15);
+      arrivals.push({ time: slot.starts_at.getTime() + early * MINUTE_MS, appointmentId: appointment.id });
+    }
+    const first = slots[0]!.starts_at.getTime();
+    const last = slots[slots.length - 1]!.starts_at.getTime();
+    for (let walkIns = between(random, 6, 16); walkIns > 0; walkIns--) arrivals.push({ time: between(random, first, last) });
+    arrivals.sort((one, other) => one.time - other.time);
+
+    // The desks: each calls the next person when free, sees them a minute later, and finishes.
+    const free = staff.map(() => first);
+    let next = 0;
+    for (let rounds = 0; rounds < 400; rounds++) {
+      const desk = free.indexOf(Math.min(...free));
+      const time = free[desk]!;
+      while (next < arrivals.length && arrivals[next]!.time <= time) {
+        const arrival = arrivals[next++]!;
+        at(arrival.time);
+        if (arrival.appointmentId) await queue.checkInAtReception(staff[0]!, siteId, arrival.appointmentId);
+        else
+          await queue.walkInAtReception(staff[0]!, siteId, {
+            customerId: random() < 0.6 ? pick(random, customers) : undefined,
+            serviceId: random() < 0.7 ? pick(random, services).service_id : undefined,
+          });
+      }
+      if (time > last + 2 * 3_600_000) break;
+      at(time);
+      const called = await queue.callNext(staff[desk]!, siteId, counters[desk % counters.length]!.id);
+      if (!called) {
+        if (next >= arrivals.length) break;
+        free[desk] = Math.max(time + MINUTE_MS, Math.min(arrivals[next]!.time, time + 5 * MINUTE_MS));
+        continue;
+      }
+      at(time + MINUTE_MS);
+      await queue.seen(staff[desk]!, siteId, called.id);
+      const done = time + MINUTE_MS + between(random, 6, 25) * MINUTE_MS;
+      at(done);
+      await queue.finished(staff[desk]!, siteId, called.id);
+      free[desk] = done + between(random, 0, 3) * MINUTE_MS;
+    }
+    at(startOfLondonDay(addCalendarDays(date, 1)).getTime());
+    await appointments.markNoShows();
+  }
+  // Three people waiting now, so the queue page and the screen have someone to call.
+  for (const minutesAgo of [14, 9, 3]) {
+    at(today - minutesAgo * MINUTE_MS);
+    await queue.walkInAtReception(staff[0]!, siteId, { serviceId: pick(random, services).service_id });
+  }
+  at(today);
+  return booked;
 }

@@ -266,9 +266,28 @@ describe('the demo council', () => {
       .selectFrom('appointment_slots')
       .select([sql<number>`count(*)::int`.as('slots'), sql<number>`coalesce(sum(booked), 0)::int`.as('booked')])
       .executeTakeFirstOrThrow();
-    const appointments = await db.selectFrom('appointments').select(sql<number>`count(*)::int`.as('count')).executeTakeFirstOrThrow();
+    const appointments = await db
+      .selectFrom('appointments')
+      .select(sql<number>`count(*)::int`.as('count'))
+      .executeTakeFirstOrThrow();
     assert.ok(slots.slots > 1000, JSON.stringify(slots));
     assert.ok(appointments.count > 50 && appointments.count === slots.booked, JSON.stringify({ slots, appointments }));
+    // The Oswestry shop's last four weeks: arrivals called, seen and finished; some did not come; three wait now.
+    const visits = await db
+      .selectFrom('visits')
+      .select([
+        sql<number>`count(*) filter (where status = 'finished')::int`.as('finished'),
+        sql<number>`count(*) filter (where status = 'waiting')::int`.as('waiting'),
+        sql<number>`count(*) filter (where appointment_id is null)::int`.as('walkIns'),
+      ])
+      .executeTakeFirstOrThrow();
+    assert.ok(visits.finished > 200 && visits.walkIns > 100 && visits.waiting >= 3, JSON.stringify(visits));
+    const noShows = await db
+      .selectFrom('appointments')
+      .select(sql<number>`count(*)::int`.as('count'))
+      .where('status', '=', 'no_show')
+      .executeTakeFirstOrThrow();
+    assert.ok(noShows.count > 0);
     const messages = await db.selectFrom('notifications').select('id').where('record_type', '=', 'appointment').execute();
     assert.equal(messages.length, 0, 'the demo residents are not written to');
   });
