@@ -18,6 +18,7 @@ import { createServices } from './services.ts';
 import { casesJobs } from './cases/service.ts';
 import { appointmentsJobs } from './appointments/service.ts';
 import { complaintsJobs } from './complaints/service.ts';
+import { performanceJobs } from './performance/service.ts';
 
 export interface RunningServer {
   app: FastifyInstance;
@@ -69,6 +70,7 @@ export async function start(config: Config, output: StartOutput): Promise<Runnin
           ...casesJobs(services.cases),
           ...complaintsJobs(services.complaints),
           ...appointmentsJobs(services.appointments),
+          ...performanceJobs(services.performance),
         ],
         app.log,
         notifications.workers,

@@ -24,6 +24,10 @@ import { customersApiRoutes } from './customers/api.routes.ts';
 import { customerRecordStaffRoutes } from './customers/staff.manage.routes.ts';
 import { customersStaffRoutes } from './customers/staff.routes.ts';
 import { organisationsStaffRoutes } from './organisations/staff.routes.ts';
+import { performanceApiRoutes } from './performance/api.routes.ts';
+import { dashboardStaffRoutes } from './performance/dashboard.staff.routes.ts';
+import { performanceReportStaffRoutes } from './performance/report.staff.routes.ts';
+import { performanceSettingsStaffRoutes } from './performance/settings.staff.routes.ts';
 import type { AssetManifest } from './platform/assets.ts';
 import { apiKeyApiRoutes } from './platform/apiKeys/api.routes.ts';
 import { apiKeysStaffRoutes } from './platform/apiKeys/staff.routes.ts';
@@ -188,6 +192,9 @@ export async function buildServer(config: Config, services: Services, manifest: 
     });
     await pages.register(figuresStaffRoutes, { figures: services.appointmentFigures });
     await pages.register(sitesStaffRoutes, { sites: services.sites });
+    await pages.register(dashboardStaffRoutes, { dashboard: services.performanceDashboard });
+    await pages.register(performanceReportStaffRoutes, { report: services.performanceReport });
+    await pages.register(performanceSettingsStaffRoutes, { settings: services.performanceSettings });
   });
 
   // The JSON API: API keys instead of sessions, problem JSON instead of pages.
@@ -201,6 +208,7 @@ export async function buildServer(config: Config, services: Services, manifest: 
       apiRoutes(casesApiRoutes, { cases: services.cases }),
       apiRoutes(complaintsApiRoutes, { complaints: services.complaints }),
       apiRoutes(appointmentsApiRoutes, { appointments: services.appointments }),
+      apiRoutes(performanceApiRoutes, { performance: services.performance }),
       apiRoutes(servicesApiRoutes, { services: services.services }),
     ],
   });

@@ -21,6 +21,10 @@ import { createKnowledgeService } from './services/knowledge.ts';
 import { createServicesService } from './services/service.ts';
 import { findFirstCouncil } from './organisations/repo.ts';
 import { createOrganisationsService } from './organisations/service.ts';
+import { createPerformanceDashboard } from './performance/dashboard.ts';
+import { createPerformanceReport } from './performance/report.ts';
+import { createPerformanceService } from './performance/service.ts';
+import { createPerformanceSettingsService } from './performance/settings.ts';
 import { createApiKeysService } from './platform/apiKeys/service.ts';
 import { createAuditService } from './platform/audit/service.ts';
 import { createAuthService } from './platform/auth/service.ts';
@@ -98,6 +102,14 @@ export async function createServices(db: Db, config: Config) {
     appointmentFigures: createAppointmentFiguresService(db),
     /** Setting up appointments: the sites, their weeks and closures and counters, and the services that take them. */
     sites: createSitesService(db),
+    /** The performance indicators, targets and Red/Amber/Green statuses. */
+    performance: createPerformanceService(db),
+    /** The live dashboards: each team's queue and SLA state now, today's contacts against a typical day. */
+    performanceDashboard: createPerformanceDashboard(db),
+    /** The period report: indicators, charts and the action tracker, as a page, CSV and PDF. */
+    performanceReport: createPerformanceReport(db),
+    /** What the report shows beside the computed figures: targets, indicators kept by hand, the action tracker. */
+    performanceSettings: createPerformanceSettingsService(db),
     /** Complaint figures for the period asked, and the yearly self-assessment against the Code. */
     complaintMonitoring: createComplaintMonitoring(db),
     complaintSelfAssessment: createComplaintSelfAssessment(db),

@@ -15,6 +15,7 @@
 import { sql } from 'kysely';
 import type { Db, Queryable } from '../db/database.ts';
 import type { StaffActor } from '../platform/actor.ts';
+import { csvCell } from '../platform/csv.ts';
 import { Invalid, type FieldError } from '../platform/errors.ts';
 import { isCalendarDate, todayInLondon } from '../platform/forms.ts';
 import { addCalendarDays } from '../services/calendar.ts';
@@ -162,13 +163,8 @@ export function combineFigures(period: Period, appointmentRows: AppointmentRow[]
   };
 }
 
-/** A CSV cell: quoted when it must be, and never read as a formula by a spreadsheet. */
-export function csvCell(value: string | number | null): string {
-  if (value === null) return '';
-  if (typeof value === 'number') return String(value);
-  const safe = /^[=+\-@\t\r]/.test(value) ? `'${value}` : value;
-  return /[",\r\n]|^\s|\s$/.test(safe) ? `"${safe.replaceAll('"', '""')}"` : safe;
-}
+// The CSV cell is the platform's, shared with every other download (and named here as before).
+export { csvCell };
 
 const decimal = (value: number | null): string | null => (value === null ? null : value.toFixed(1));
 

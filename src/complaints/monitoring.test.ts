@@ -442,7 +442,7 @@ describe('complaint monitoring', () => {
         1: { answered: 4, respondedInTime: 3, percentRespondedInTime: 75, justified: 2, percentJustified: 50 },
         2: { answered: 2, respondedInTime: 2, percentRespondedInTime: 100, justified: 2, percentJustified: 100 },
       },
-      satisfaction: { answered: 3, average: 3.7, percentSatisfied: 66.7 },
+      satisfaction: { answered: 3, average: 3.7, satisfied: 2, percentSatisfied: 66.7 },
     });
   });
 

@@ -5,6 +5,7 @@
 // there is nothing to divide by: "not known", never 0 or NaN.
 import type { Db } from '../db/database.ts';
 import type { Actor } from '../platform/actor.ts';
+import { csvCell } from '../platform/csv.ts';
 import { Invalid, type FieldError } from '../platform/errors.ts';
 import { isCalendarDate, todayInLondon } from '../platform/forms.ts';
 import { complaintPolicy } from './policy.ts';
@@ -232,7 +233,7 @@ export interface IndicatorFigures {
       percentJustified: number | null;
     }
   >;
-  satisfaction: { answered: number; average: number | null; percentSatisfied: number | null };
+  satisfaction: { answered: number; average: number | null; satisfied: number; percentSatisfied: number | null };
 }
 
 /**
@@ -253,17 +254,12 @@ export async function indicatorFigures(db: Db, councilId: string, period: Period
       percentJustified: figures.percentJustified,
     };
   };
-  const { answered, average, percentSatisfied } = satisfactionOf(totals);
-  return { stages: { 1: stage(1), 2: stage(2) }, satisfaction: { answered, average, percentSatisfied } };
+  const { answered, average, satisfied, percentSatisfied } = satisfactionOf(totals);
+  return { stages: { 1: stage(1), 2: stage(2) }, satisfaction: { answered, average, satisfied, percentSatisfied } };
 }
 
-/** A CSV cell: quoted when it must be, and never read as a formula by a spreadsheet. */
-export function csvCell(value: string | number | null): string {
-  if (value === null) return '';
-  if (typeof value === 'number') return String(value);
-  const safe = /^[=+\-@\t\r]/.test(value) ? `'${value}` : value;
-  return /[",\r\n]|^\s|\s$/.test(safe) ? `"${safe.replaceAll('"', '""')}"` : safe;
-}
+// The CSV cell is the platform's, shared with every other download (and named here as before).
+export { csvCell };
 
 type CsvRow = [section: string, item: string, value: string | number | null];
 

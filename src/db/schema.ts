@@ -797,6 +797,102 @@ export interface SiteTicketNumbersTable {
   last: number;
 }
 
+export interface ContactRollupsTable {
+  council_id: string;
+  day: ColumnType<string, string, string>;
+  channel: string;
+  outcome: string;
+  avoidable_reason: string;
+  contacts: number;
+  handling_seconds: number;
+}
+
+export interface ContactHourlyRollupsTable {
+  council_id: string;
+  day: ColumnType<string, string, string>;
+  hour: number;
+  channel: string;
+  contacts: number;
+}
+
+export interface ContactRollupDeltasTable extends ContactRollupsTable {
+  hour: number;
+}
+
+export interface CaseRollupsTable {
+  council_id: string;
+  day: ColumnType<string, string, string>;
+  received: number;
+  resolved: number;
+  resolved_in_time: number;
+  open: number;
+  satisfaction_answers: number;
+  satisfied: number;
+  satisfaction_total: number;
+}
+
+export type CaseRollupDeltasTable = CaseRollupsTable;
+
+export interface PerformanceTargetsTable {
+  id: Generated<string>;
+  council_id: string;
+  indicator: string;
+  period_from: ColumnType<string, string, string>;
+  period_to: ColumnType<string, string, string>;
+  /** numeric: read as a string by pg, written as a number. */
+  target: ColumnType<string | null, number | null, number | null>;
+  tolerance: ColumnType<string | null, number | null, number | null>;
+  benchmark: ColumnType<string | null, number | null, number | null>;
+  previous_actual: ColumnType<string | null, number | null, number | null>;
+  estimated_outturn: ColumnType<string | null, number | null, number | null>;
+  owner: string | null;
+  comment: string | null;
+  updated_by: string | null;
+  created_at: CreatedAt;
+  updated_at: UpdatedAt;
+}
+
+export interface PerformanceManualIndicatorsTable {
+  id: Generated<string>;
+  council_id: string;
+  code: string;
+  name: string;
+  unit: 'percent' | 'number' | 'minutes' | 'days' | 'score';
+  direction: 'higher' | 'lower';
+  definition: Generated<string>;
+  active: Generated<boolean>;
+  created_at: CreatedAt;
+  updated_at: UpdatedAt;
+}
+
+export interface PerformanceManualValuesTable {
+  id: Generated<string>;
+  indicator_id: string;
+  period_from: ColumnType<string, string, string>;
+  period_to: ColumnType<string, string, string>;
+  value: ColumnType<string, number, number>;
+  evidence: string;
+  note: string | null;
+  entered_by: string | null;
+  created_at: CreatedAt;
+  updated_at: UpdatedAt;
+}
+
+export interface PerformanceActionsTable {
+  id: Generated<string>;
+  council_id: string;
+  indicator: string | null;
+  title: string;
+  progress: Generated<string>;
+  issues: Generated<string>;
+  owner: string;
+  due_on: ColumnType<string, string, string>;
+  status: Generated<'not_started' | 'on_track' | 'at_risk' | 'done'>;
+  created_by: string | null;
+  created_at: CreatedAt;
+  updated_at: UpdatedAt;
+}
+
 export interface Database {
   organisations: OrganisationsTable;
   teams: TeamsTable;
@@ -852,6 +948,15 @@ export interface Database {
   appointments: AppointmentsTable;
   visits: VisitsTable;
   site_ticket_numbers: SiteTicketNumbersTable;
+  contact_rollups: ContactRollupsTable;
+  contact_hourly_rollups: ContactHourlyRollupsTable;
+  contact_rollup_deltas: ContactRollupDeltasTable;
+  case_rollups: CaseRollupsTable;
+  case_rollup_deltas: CaseRollupDeltasTable;
+  performance_targets: PerformanceTargetsTable;
+  performance_manual_indicators: PerformanceManualIndicatorsTable;
+  performance_manual_values: PerformanceManualValuesTable;
+  performance_actions: PerformanceActionsTable;
 }
 
 export type OrganisationRow = Selectable<OrganisationsTable>;

@@ -37,6 +37,12 @@ export async function ensureAssetsBuilt(outDir = defaultAssetsDirectory()): Prom
     files['map.js'] = writeFingerprinted(temporary, 'map.js', await bundleScript('map.js'));
     // Only the waiting area's screen polls for the tickets called.
     files['queue-display.js'] = writeFingerprinted(temporary, 'queue-display.js', await bundleScript('queue-display.js'));
+    // Only the live performance dashboard refreshes its figures by itself.
+    files['performance-dashboard.js'] = writeFingerprinted(
+      temporary,
+      'performance-dashboard.js',
+      await bundleScript('performance-dashboard.js'),
+    );
     for (const image of fs.readdirSync(path.join(SOURCE, 'images'))) {
       const content = fs.readFileSync(path.join(SOURCE, 'images', image));
       files[`images/${image}`] = writeFingerprinted(temporary, `images/${image}`, content);

@@ -116,6 +116,45 @@ describe('the staff desktop navigation', () => {
     assert.deepEqual(knowledge, { text: 'text of knowledge.navigation.label', href: '/staff/knowledge', active: true });
   });
 
+  it('opens the live performance dashboard to a council’s team leaders and performance analysts only', () => {
+    for (const role of ['team_leader', 'performance_analyst'] as Role[]) {
+      assert.ok(keysFor(aStaffMember([role])).includes('performanceDashboard'), role);
+    }
+    assert.ok(!keysFor(aStaffMember(['team_leader'], 'partner')).includes('performanceDashboard'));
+    for (const role of ['advisor', 'officer', 'complaints_officer', 'admin', 'dpo'] as Role[]) {
+      assert.ok(!keysFor(aStaffMember([role])).includes('performanceDashboard'), role);
+    }
+    assert.ok(!keysFor(aStaffMember(['partner_worker'], 'partner')).includes('performanceDashboard'));
+    const t = (key: string) => `text of ${key}`;
+    const dashboard = staffNavigation(aStaffMember(['team_leader']), '/staff/performance/dashboard', t).find(
+      (item) => item.active,
+    );
+    assert.deepEqual(dashboard, {
+      text: 'text of performance.dashboard.navigation.label',
+      href: '/staff/performance/dashboard',
+      active: true,
+    });
+  });
+
+  it('opens the performance report to a council’s performance analysts and team leaders only', () => {
+    for (const role of ['performance_analyst', 'team_leader'] as Role[]) {
+      assert.ok(keysFor(aStaffMember([role])).includes('performance'), role);
+    }
+    assert.ok(!keysFor(aStaffMember(['team_leader'], 'partner')).includes('performance'));
+    for (const role of ['advisor', 'officer', 'complaints_officer', 'admin', 'dpo'] as Role[]) {
+      assert.ok(!keysFor(aStaffMember([role])).includes('performance'), role);
+    }
+    assert.ok(!keysFor(aStaffMember(['partner_worker'], 'partner')).includes('performance'));
+    const t = (key: string) => `text of ${key}`;
+    const active = (path: string) =>
+      staffNavigation(aStaffMember(['performance_analyst']), path, t)
+        .filter((item) => item.active)
+        .map((item) => item.href);
+    assert.deepEqual(active('/staff/performance/indicators/first_contact_resolution'), ['/staff/performance']);
+    // The dashboard, further down the same path, is its own section.
+    assert.deepEqual(active('/staff/performance/dashboard'), ['/staff/performance/dashboard']);
+  });
+
   it('names a section by its capability’s own messages where it has them', () => {
     const t = (key: string) => `text of ${key}`;
     const outbox = staffNavigation(aStaffMember(['advisor']), '/staff/outbox', t).find((item) => item.href === '/staff/outbox');

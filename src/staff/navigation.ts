@@ -4,6 +4,7 @@ import { caseQueuePolicy } from '../cases/policy.ts';
 import { complaintPolicy } from '../complaints/policy.ts';
 import { LOGGING_ROLES } from '../contacts/policy.ts';
 import { customerSearchPolicy } from '../customers/policy.ts';
+import { performancePolicy } from '../performance/policy.ts';
 import { closurePolicy } from '../services/calendarPolicy.ts';
 import type { Role, StaffActor } from '../platform/actor.ts';
 import type { Translate } from '../platform/i18n.ts';
@@ -82,6 +83,23 @@ export const SECTIONS: Section[] = [
     councilOnly: true,
     opens: (actor) => appointmentPolicy.can(actor, 'monitor', { councilId: actor.councilId }),
     messages: { label: 'appointments.figures.navigation.label', description: 'appointments.figures.navigation.description' },
+  },
+  {
+    // The period report and the indicators' definitions.
+    key: 'performance',
+    href: '/staff/performance',
+    roles: ['performance_analyst', 'team_leader'],
+    councilOnly: true,
+    opens: (actor) => performancePolicy.can(actor, 'read', { councilId: actor.councilId }),
+    messages: { label: 'performance.report.navigation.label', description: 'performance.report.navigation.description' },
+  },
+  {
+    key: 'performanceDashboard',
+    href: '/staff/performance/dashboard',
+    roles: ['team_leader', 'performance_analyst'],
+    councilOnly: true,
+    opens: (actor) => performancePolicy.can(actor, 'read', { councilId: actor.councilId }),
+    messages: { label: 'performance.dashboard.navigation.label', description: 'performance.dashboard.navigation.description' },
   },
   {
     key: 'appointmentSetup',

@@ -39,6 +39,10 @@ const WORK_PAGES: Record<string, Role[]> = {
   '/staff/appointments/queue': ['advisor', 'team_leader'],
   '/staff/appointments/figures': ['team_leader', 'performance_analyst'],
   '/staff/appointments/sites': ['admin'],
+  // The period report and the indicators' definitions: for performance analysts and team leaders.
+  '/staff/performance': ['performance_analyst', 'team_leader'],
+  // The live dashboard of team queues and today's contacts: for team leaders and performance analysts.
+  '/staff/performance/dashboard': ['team_leader', 'performance_analyst'],
 };
 const workPagesOf = (role: Role): string[] => Object.keys(WORK_PAGES).filter((path) => WORK_PAGES[path]!.includes(role));
 

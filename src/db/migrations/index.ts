@@ -16,6 +16,7 @@ import * as residentAccounts from './0013_resident_accounts.ts';
 import * as oneLogin from './0014_one_login.ts';
 import * as complaints from './0015_complaints.ts';
 import * as appointments from './0016_appointments.ts';
+import * as performance from './0017_performance.ts';
 
 export const migrations: Record<string, Migration> = {
   '0001_platform': platform,
@@ -33,4 +34,5 @@ export const migrations: Record<string, Migration> = {
   '0014_one_login': oneLogin,
   '0015_complaints': complaints,
   '0016_appointments': appointments,
+  '0017_performance': performance,
 };
