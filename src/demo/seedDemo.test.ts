@@ -6,7 +6,10 @@ import { after, before, describe, it } from 'node:test';
 import { sql } from 'kysely';
 import { freshDatabase, type TestDatabase } from '../../test/support/database.ts';
 import type { Db } from '../db/database.ts';
-import { ROLES } from '../platform/actor.ts';
+import { findFirstCouncil } from '../organisations/repo.ts';
+import { createPerformanceService } from '../performance/service.ts';
+import { ROLES, systemActor } from '../platform/actor.ts';
+import { londonDate } from '../services/calendar.ts';
 import { createAuthService } from '../platform/auth/service.ts';
 import { passwordProblem } from '../platform/passwords.ts';
 import { hasReferencePostcodes, POSTCODES_FILE, referenceDataDir } from './gazetteer.ts';
@@ -290,6 +293,40 @@ describe('the demo council', () => {
     assert.ok(noShows.count > 0);
     const messages = await db.selectFrom('notifications').select('id').where('record_type', '=', 'appointment').execute();
     assert.equal(messages.length, 0, 'the demo residents are not written to');
+  });
+
+  it('sets this financial year’s targets, two indicators kept by hand and an action tracker, and its figures count', async () => {
+    const [targets, manual, actions] = await Promise.all([
+      db
+        .selectFrom('performance_targets')
+        .select(sql<number>`count(*)::int`.as('n'))
+        .executeTakeFirstOrThrow(),
+      db
+        .selectFrom('performance_manual_indicators')
+        .select(sql<number>`count(*)::int`.as('n'))
+        .executeTakeFirstOrThrow(),
+      db
+        .selectFrom('performance_actions')
+        .select(sql<number>`count(*)::int`.as('n'))
+        .executeTakeFirstOrThrow(),
+    ]);
+    assert.deepEqual([targets.n, manual.n, actions.n], [15, 2, 4]);
+    const council = await findFirstCouncil(db);
+    const report = await createPerformanceService(db).indicators(systemActor('test'), {
+      council: council!.id,
+      from: londonDate(new Date(Date.now() - 90 * 86_400_000)),
+      to: londonDate(new Date(Date.now() + 86_400_000)),
+    });
+    const value = (code: string) => report.items.find((item) => item.code === code)?.value;
+    for (const code of [
+      'first_contact_resolution',
+      'avoidable_contact',
+      'digital_share',
+      'cases_within_sla',
+      'seen_within_10_minutes',
+    ])
+      assert.equal(typeof value(code), 'number', code);
+    assert.ok(report.counts.green + report.counts.amber + report.counts.red > 10, JSON.stringify(report.counts));
   });
 
   it('writes each demo account’s password to a file only its owner can read', () => {

@@ -15,6 +15,7 @@ import { createOrganisationsService, temporaryPassword } from '../organisations/
 import { seedDemoCases } from './cases.ts';
 import { seedDemoAppointments } from './appointments.ts';
 import { seedDemoComplaints } from './complaints.ts';
+import { seedDemoPerformance } from './performance.ts';
 import { seedDemoCustomers } from './customers.ts';
 import { seedDemoKnowledge } from './knowledge.ts';
 import { buildDemoGazetteer, POSTCODES_FILE, referenceDataDir } from './gazetteer.ts';
@@ -183,6 +184,8 @@ export interface DemoOutcome {
   complaintsCreated: number;
   /** The next weeks' appointments at the one-stop shops and the bus (none when the council had some set up). */
   appointmentsCreated: number;
+  /** This financial year's targets, two indicators kept by hand and the action tracker (none when the council had targets). */
+  performanceTargetsCreated: number;
 }
 
 export async function seedDemo(
@@ -267,6 +270,7 @@ export async function seedDemo(
 
   const complaints = await seedDemoComplaints(db, council.id);
   const appointments = await seedDemoAppointments(db, council.id);
+  const performance = await seedDemoPerformance(db, council.id);
 
   const credentialsFile = path.join(dataDir, DEMO_CREDENTIALS_FILE);
   if (created.length > 0) {
@@ -290,6 +294,7 @@ export async function seedDemo(
     articlesCreated,
     complaintsCreated: complaints.complaints,
     appointmentsCreated: appointments.appointments,
+    performanceTargetsCreated: performance.targets,
   };
 }
 
