@@ -1,7 +1,7 @@
 // `npm run bench` (quick) and `npm run bench -- --full`: every benchmark, printed as a table and
 // written to bench/results/latest.json. Figures are compared with baselines measured in the same
 // run; nothing here asserts a time. `--only=startup`, `--only=customers`, `--only=cases`,
-// `--only=queue`, `--only=portal` or `--only=appointments` runs one of them; `--customers=N` and `--cases=N` change how
+// `--only=queue`, `--only=portal`, `--only=appointments` or `--only=performance` runs one of them; `--customers=N` and `--cases=N` change how
 // many customers or open cases are loaded, and `--connections=N` how many connections drive the
 // load.
 import path from 'node:path';
@@ -9,6 +9,7 @@ import { fileURLToPath } from 'node:url';
 import { benchAppointments } from './appointments.ts';
 import { benchCaseIntake } from './cases.ts';
 import { benchCustomers } from './customers.ts';
+import { benchPerformance } from './performance.ts';
 import { benchPortal } from './portal.ts';
 import { benchQueue } from './queue.ts';
 import { printTable, writeResults, type BenchResult } from './results.ts';
@@ -57,6 +58,18 @@ if (!only || only === 'appointments') {
       searches: full ? 1_000 : 300,
       seconds: full ? 20 : 10,
       connections: Number(option('connections') ?? 10),
+    })),
+  );
+}
+
+if (!only || only === 'performance') {
+  results.push(
+    ...(await benchPerformance({
+      contacts: Number(option('performance-contacts') ?? (full ? 10_000_000 : 1_000_000)),
+      cases: Number(option('performance-cases') ?? (full ? 2_000_000 : 200_000)),
+      rounds: full ? 100 : 50,
+      scanRounds: full ? 3 : 5,
+      inserts: 500,
     })),
   );
 }
