@@ -4,7 +4,7 @@
 import { Readable } from 'node:stream';
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import { Invalid } from '../platform/errors.ts';
-import { fieldText, pageErrors, type PageErrors, readDateInput } from '../platform/forms.ts';
+import { periodErrors, requestedPeriod } from '../platform/forms.ts';
 import { requireStaff, staffOf } from '../platform/http/authentication.ts';
 import { sendDownload } from '../platform/http/downloads.ts';
 import type { Translate } from '../platform/i18n.ts';
@@ -15,39 +15,6 @@ export interface FiguresStaffOptions {
 }
 
 const FIGURES = '/staff/appointments/figures';
-const DATE_FIELDS = ['from', 'to'] as const;
-
-type Query = Record<string, unknown>;
-
-/** The period a query asks for: YYYY-MM-DD (links) or a date input's boxes (the form); missing fields take the default. */
-function requestedPeriod(query: Query, defaults: Period) {
-  const period: { from: string; to: string } = { ...defaults };
-  const boxes: Record<string, Record<string, string>> = {};
-  for (const field of DATE_FIELDS) {
-    const typed = readDateInput(query, field);
-    const given = fieldText(query[field]).trim();
-    if (typed.state === 'date') period[field] = typed.date!;
-    else if (typed.state !== 'empty') period[field] = 'not-a-date';
-    else if (given !== '') period[field] = given;
-    boxes[field] = typed.state === 'empty' ? boxesOf(period[field]) : typed.parts;
-  }
-  return { period, boxes };
-}
-
-function boxesOf(date: string): Record<string, string> {
-  const match = /^(\d{4})-(\d{2})-(\d{2})$/.exec(date);
-  return match
-    ? { day: String(Number(match[3])), month: String(Number(match[2])), year: match[1]! }
-    : { day: '', month: '', year: '' };
-}
-
-function dateErrors(t: Translate, error: Invalid): PageErrors {
-  const errors = pageErrors(t, error.errors);
-  errors.list = errors.list.map((item) =>
-    item.href && (DATE_FIELDS as readonly string[]).includes(item.href.slice(1)) ? { ...item, href: `${item.href}-day` } : item,
-  );
-  return errors;
-}
 
 /** A line's figures in the reader's words: percentages and minutes to one decimal, "Not known" for nothing to divide by. */
 function presentLine(t: Translate, language: string, line: FiguresLine, label: string) {
@@ -83,7 +50,7 @@ export const figuresStaffRoutes: FastifyPluginAsync<FiguresStaffOptions> = async
 
   async function answer(request: FastifyRequest, reply: FastifyReply, csv: boolean) {
     const actor = staffOf(request);
-    const { period, boxes } = requestedPeriod(request.query as Query, figures.defaultPeriod());
+    const { period, boxes } = requestedPeriod(request.query as Record<string, unknown>, figures.defaultPeriod());
     const view = 'appointments/views/figures/figures.njk';
     try {
       if (csv) {
@@ -115,7 +82,7 @@ export const figuresStaffRoutes: FastifyPluginAsync<FiguresStaffOptions> = async
       });
     } catch (error) {
       if (!(error instanceof Invalid)) throw error;
-      return reply.render(view, { boxes, errors: dateErrors(request.t, error) }, 400);
+      return reply.render(view, { boxes, errors: periodErrors(request.t, error.errors) }, 400);
     }
   }
 

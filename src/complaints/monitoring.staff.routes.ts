@@ -5,7 +5,7 @@
 import { Readable } from 'node:stream';
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import { Invalid, NotAllowed, NotFound } from '../platform/errors.ts';
-import { fieldText, formFields, pageErrors, type PageErrors, readDateInput } from '../platform/forms.ts';
+import { fieldText, formFields, pageErrors, periodErrors, requestedPeriod, type PageErrors } from '../platform/forms.ts';
 import { requireStaff, staffOf } from '../platform/http/authentication.ts';
 import { sendDownload } from '../platform/http/downloads.ts';
 import type { Translate } from '../platform/i18n.ts';
@@ -16,7 +16,6 @@ import { CATEGORIES, OMBUDSMAN_OUTCOMES, OUTCOMES, REMEDY_KINDS } from './workfl
 const view = (name: string) => `complaints/views/${name}.njk`;
 const MONITORING = '/staff/complaints/monitoring';
 const SELF_ASSESSMENT = '/staff/complaints/self-assessment';
-const DATE_FIELDS = ['from', 'to'] as const;
 const STATUS_TAGS: Record<string, string> = {
   met: 'govuk-tag--green',
   partly_met: 'govuk-tag--yellow',
@@ -27,47 +26,6 @@ const STATUS_TAGS: Record<string, string> = {
 export interface ComplaintsMonitoringStaffOptions {
   monitoring: Pick<ComplaintMonitoring, 'figures' | 'csv' | 'defaultPeriod'>;
   selfAssessment: Pick<ComplaintSelfAssessment, 'selfAssessment' | 'saveSelfAssessment' | 'currentYear'>;
-}
-
-type Query = Record<string, unknown>;
-
-/**
- * The period a query asks for, as typed: `from`/`to` as YYYY-MM-DD (links), or a date input's three
- * boxes (the form). A field not given at all takes the default; one typed wrong is passed on as
- * typed, for the service to refuse.
- */
-function requestedPeriod(
-  query: Query,
-  defaults: Period,
-): { period: { from: string; to: string }; boxes: Record<string, Record<string, string>> } {
-  const period = { ...defaults };
-  const boxes: Record<string, Record<string, string>> = {};
-  for (const field of DATE_FIELDS) {
-    const typed = readDateInput(query, field);
-    const given = fieldText(query[field]).trim();
-    if (typed.state === 'date') period[field] = typed.date!;
-    else if (typed.state !== 'empty') period[field] = 'not-a-date';
-    else if (given !== '') period[field] = given;
-    boxes[field] = typed.state === 'empty' ? boxesOf(period[field]) : typed.parts;
-  }
-  return { period, boxes };
-}
-
-/** A YYYY-MM-DD date as a date input's boxes show it (day and month without leading zeros). */
-function boxesOf(date: string): Record<string, string> {
-  const match = /^(\d{4})-(\d{2})-(\d{2})$/.exec(date);
-  return match
-    ? { day: String(Number(match[3])), month: String(Number(match[2])), year: match[1]! }
-    : { day: '', month: '', year: '' };
-}
-
-/** The GOV.UK error summary links a date input's error to its first box. */
-function dateErrors(t: Translate, error: Invalid): PageErrors {
-  const errors = pageErrors(t, error.errors);
-  errors.list = errors.list.map((item) =>
-    item.href && (DATE_FIELDS as readonly string[]).includes(item.href.slice(1)) ? { ...item, href: `${item.href}-day` } : item,
-  );
-  return errors;
 }
 
 const periodQuery = (period: Period) => new URLSearchParams({ from: period.from, to: period.to }).toString();
@@ -268,7 +226,7 @@ export const complaintsMonitoringStaffRoutes: FastifyPluginAsync<ComplaintsMonit
 
   async function renderFigures(request: FastifyRequest, reply: FastifyReply, csv: boolean) {
     const actor = staffOf(request);
-    const { period, boxes } = requestedPeriod(request.query as Query, monitoring.defaultPeriod());
+    const { period, boxes } = requestedPeriod(request.query as Record<string, unknown>, monitoring.defaultPeriod());
     try {
       if (csv) {
         const file = await monitoring.csv(actor, period);
@@ -291,7 +249,7 @@ export const complaintsMonitoringStaffRoutes: FastifyPluginAsync<ComplaintsMonit
       });
     } catch (error) {
       if (!(error instanceof Invalid)) throw error;
-      return reply.render(view('monitoring'), { boxes, errors: dateErrors(request.t, error) }, 400);
+      return reply.render(view('monitoring'), { boxes, errors: periodErrors(request.t, error.errors) }, 400);
     }
   }
 

@@ -6,10 +6,9 @@
 import { Readable } from 'node:stream';
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import { Invalid } from '../platform/errors.ts';
-import { fieldText, pageErrors, readDateInput, todayInLondon, type PageErrors } from '../platform/forms.ts';
+import { periodErrors, requestedPeriod, todayInLondon } from '../platform/forms.ts';
 import { requireStaff, staffOf } from '../platform/http/authentication.ts';
 import { sendDownload } from '../platform/http/downloads.ts';
-import type { Translate } from '../platform/i18n.ts';
 import { reportAsCsv, type PerformanceReportService, type PeriodReport, type ReportPeriod } from './report.ts';
 import { reportAsPdf } from './reportPdf.ts';
 import {
@@ -29,45 +28,10 @@ export interface PerformanceReportStaffOptions {
   report: Pick<PerformanceReportService, 'report' | 'definition' | 'defaultPeriod'>;
 }
 
-const DATE_FIELDS = ['from', 'to'] as const;
 const view = (name: string) => `performance/views/report/${name}.njk`;
 
-type Query = Record<string, unknown>;
-
-/**
- * The period a query asks for: `from` and `to` (the last day) as YYYY-MM-DD in links, or the date
- * inputs' boxes from the form. A field not given takes the default; one typed wrong is passed on
- * for the report to refuse.
- */
-function requestedPeriod(query: Query, defaults: ReportPeriod) {
-  const period: Record<(typeof DATE_FIELDS)[number], string> = { from: defaults.from, to: defaults.lastDay };
-  const boxes: Record<string, Record<string, string>> = {};
-  for (const field of DATE_FIELDS) {
-    const typed = readDateInput(query, field);
-    const given = fieldText(query[field]).trim();
-    if (typed.state === 'date') period[field] = typed.date!;
-    else if (typed.state !== 'empty') period[field] = 'not-a-date';
-    else if (given !== '') period[field] = given;
-    boxes[field] = typed.state === 'empty' ? boxesOf(period[field]) : typed.parts;
-  }
-  return { period, boxes };
-}
-
-function boxesOf(date: string): Record<string, string> {
-  const match = /^(\d{4})-(\d{2})-(\d{2})$/.exec(date);
-  return match
-    ? { day: String(Number(match[3])), month: String(Number(match[2])), year: match[1]! }
-    : { day: '', month: '', year: '' };
-}
-
-/** The error summary links a date input's error to its first box. */
-function dateErrors(t: Translate, error: Invalid): PageErrors {
-  const errors = pageErrors(t, error.errors);
-  errors.list = errors.list.map((item) =>
-    item.href && (DATE_FIELDS as readonly string[]).includes(item.href.slice(1)) ? { ...item, href: `${item.href}-day` } : item,
-  );
-  return errors;
-}
+/** The page's default period as the form shows it: the first and the last day counted. */
+const defaultsOf = (period: ReportPeriod) => ({ from: period.from, to: period.lastDay });
 
 const fileName = (report: PeriodReport, extension: string) =>
   `performance-report-${report.period.from}-to-${report.period.lastDay}.${extension}`;
@@ -82,13 +46,13 @@ export const performanceReportStaffRoutes: FastifyPluginAsync<PerformanceReportS
   async function answer(request: FastifyRequest, reply: FastifyReply, format: 'page' | 'csv' | 'pdf') {
     const actor = staffOf(request);
     const { t, language } = request;
-    const { period, boxes } = requestedPeriod(request.query as Query, report.defaultPeriod());
+    const { period, boxes } = requestedPeriod(request.query as Record<string, unknown>, defaultsOf(report.defaultPeriod()));
     let shown: PeriodReport;
     try {
       shown = await report.report(actor, period);
     } catch (error) {
       if (!(error instanceof Invalid)) throw error;
-      return reply.render(view('report'), { boxes, errors: dateErrors(t, error) }, 400);
+      return reply.render(view('report'), { boxes, errors: periodErrors(t, error.errors) }, 400);
     }
     if (format === 'csv') {
       const csv = reportAsCsv(shown, (code) => t(`performance.indicators.${code}.name`));

@@ -13,7 +13,10 @@ import {
   pageErrors,
   parseForm,
   password,
+  dateBoxesOf,
+  periodErrors,
   readDateInput,
+  requestedPeriod,
   requiredText,
 } from './forms.ts';
 
@@ -206,5 +209,42 @@ describe('one of a fixed set', () => {
     assert.equal(isOneOf(kinds, 'complaint'), true);
     for (const value of ['Complaint', '', undefined, null, ['complaint'], 1])
       assert.equal(isOneOf(kinds, value), false, JSON.stringify(value));
+  });
+});
+
+describe('a figures page’s period', () => {
+  const defaults = { from: '2026-04-01', to: '2026-08-01' };
+
+  it('takes the default for a field not given, a link’s date as given, and the boxes typed', () => {
+    assert.deepEqual(requestedPeriod({}, defaults), {
+      period: defaults,
+      boxes: { from: { day: '1', month: '4', year: '2026' }, to: { day: '1', month: '8', year: '2026' } },
+    });
+    assert.deepEqual(
+      requestedPeriod({ from: '2026-06-01', 'to-day': '9', 'to-month': '7', 'to-year': '2026' }, defaults).period,
+      {
+        from: '2026-06-01',
+        to: '2026-07-09',
+      },
+    );
+  });
+
+  it('passes a field typed wrong on as not a date, and shows the boxes as typed', () => {
+    const typed = requestedPeriod({ 'from-day': '31', 'from-month': '', 'from-year': '2026' }, defaults);
+    assert.equal(typed.period.from, 'not-a-date');
+    assert.deepEqual(typed.boxes.from, { day: '31', month: '', year: '2026' });
+    assert.deepEqual(dateBoxesOf('June'), { day: '', month: '', year: '' });
+  });
+
+  it('links a period’s errors to the first box of their date input, and others to their field', () => {
+    const t = (key: string) => `text of ${key}`;
+    const errors = periodErrors(t, [
+      { field: 'to', message: 'errors.backwards' },
+      { field: 'service', message: 'errors.unknown' },
+    ]);
+    assert.deepEqual(
+      errors.list.map((item) => item.href),
+      ['#to-day', '#service'],
+    );
   });
 });

@@ -206,3 +206,48 @@ export function readDateInput(body: Record<string, unknown>, prefix: string): Da
   if (!/^\d{1,2}$/.test(day) || !/^\d{1,2}$/.test(month) || !/^\d{4}$/.test(year)) return { parts, state: 'invalid' };
   return { parts, state: 'date', date: `${year}-${month.padStart(2, '0')}-${day.padStart(2, '0')}` };
 }
+
+const PERIOD_FIELDS = ['from', 'to'] as const;
+
+/**
+ * The period a figures page's GET form asks for, as typed: `from`/`to` as YYYY-MM-DD (links), or
+ * each as a date input's three boxes (the form). A field not given at all takes the default; one
+ * typed wrong is passed on as `not-a-date`, for the page's service to refuse. `boxes` is what the
+ * date inputs show again.
+ */
+export function requestedPeriod(
+  query: Record<string, unknown>,
+  defaults: { from: string; to: string },
+): { period: { from: string; to: string }; boxes: Record<'from' | 'to', DateInput['parts']> } {
+  const period = { from: defaults.from, to: defaults.to };
+  const boxes = {} as Record<'from' | 'to', DateInput['parts']>;
+  for (const field of PERIOD_FIELDS) {
+    const typed = readDateInput(query, field);
+    const given = fieldText(query[field]).trim();
+    if (typed.state === 'date') period[field] = typed.date!;
+    else if (typed.state !== 'empty') period[field] = 'not-a-date';
+    else if (given !== '') period[field] = given;
+    boxes[field] = typed.state === 'empty' ? dateBoxesOf(period[field]) : typed.parts;
+  }
+  return { period, boxes };
+}
+
+/** A YYYY-MM-DD date as a date input's boxes show it (day and month without leading zeros). */
+export function dateBoxesOf(date: string): DateInput['parts'] {
+  const match = /^(\d{4})-(\d{2})-(\d{2})$/.exec(date);
+  return match
+    ? { day: String(Number(match[3])), month: String(Number(match[2])), year: match[1]! }
+    : { day: '', month: '', year: '' };
+}
+
+/** A period's field errors for the GOV.UK error summary, each linked to its date input's first box. */
+export function periodErrors(
+  t: (key: string, params?: Record<string, string | number | undefined>) => string,
+  errors: FieldError[],
+): PageErrors {
+  const page = pageErrors(t, errors);
+  page.list = page.list.map((item) =>
+    item.href && (PERIOD_FIELDS as readonly string[]).includes(item.href.slice(1)) ? { ...item, href: `${item.href}-day` } : item,
+  );
+  return page;
+}
