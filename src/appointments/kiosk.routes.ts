@@ -58,11 +58,7 @@ export const kioskRoutes: FastifyPluginAsync<KioskOptions> = async (app, { queue
     const { site } = await queue.kiosk(siteId);
     const values = extra.values ?? {};
     const dateOfBirth = readDateInput(values, 'dateOfBirth').parts;
-    const errors = extra.errors ? pageErrors(request.t, extra.errors) : undefined;
-    if (errors) {
-      // The error summary links a date input's error to its first box.
-      errors.list = errors.list.map((item) => (item.href === '#dateOfBirth' ? { ...item, href: '#dateOfBirth-day' } : item));
-    }
+    const errors = extra.errors ? pageErrors(request.t, extra.errors, { dateFields: ['dateOfBirth'] }) : undefined;
     return reply.render(
       view('start'),
       {

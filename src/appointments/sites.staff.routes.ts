@@ -45,12 +45,9 @@ function siteFields(body: Body) {
  * prefixed by its form's; a date input's error leads to its day box.
  */
 function errorsOf(t: Translate, errors: FieldError[], form?: string, dateFields: string[] = []): PageErrors {
-  const prefixed = errors.map((error) => ({ ...error, field: error.field && form ? `${form}-${error.field}` : error.field }));
-  const shown = pageErrors(t, prefixed);
-  shown.list = shown.list.map((item, index) =>
-    item.href && dateFields.includes(errors[index]!.field) ? { ...item, href: `${item.href}-day` } : item,
-  );
-  return shown;
+  const prefix = (field: string) => (field && form ? `${form}-${field}` : field);
+  const prefixed = errors.map((error) => ({ ...error, field: prefix(error.field) }));
+  return pageErrors(t, prefixed, { dateFields: dateFields.map(prefix) });
 }
 
 export const sitesStaffRoutes: FastifyPluginAsync<SitesStaffOptions> = async (app, { sites }) => {

@@ -115,13 +115,9 @@ const REFUSAL_FIELDS: Record<string, string> = { 'complaints.errors.extensionToo
 
 /** Field errors as the page shows them, each field's id prefixed by its form's (several forms share a page). */
 function errorsOf(t: Translate, errors: FieldError[], form?: string): PageErrors {
-  const prefixed = errors.map((error) => ({ ...error, field: error.field && form ? `${form}-${error.field}` : error.field }));
-  const shown = pageErrors(t, prefixed);
-  shown.list = shown.list.map((item, index) => {
-    const field = errors[index]!.field;
-    return item.href && DATE_FIELDS.has(field) ? { ...item, href: `${item.href}-day` } : item;
-  });
-  return shown;
+  const prefix = (field: string) => (field && form ? `${form}-${field}` : field);
+  const prefixed = errors.map((error) => ({ ...error, field: prefix(error.field) }));
+  return pageErrors(t, prefixed, { dateFields: [...DATE_FIELDS].map(prefix) });
 }
 
 const londonDateFormats = {

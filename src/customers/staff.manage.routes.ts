@@ -165,13 +165,7 @@ function ownMessages(errors: FieldError[]): FieldError[] {
 
 /** A date input's error links to its first box, as the GOV.UK error summary expects. */
 function errorsForPage(t: Translate, errors: FieldError[], dateFields: string[] = []) {
-  const own = ownMessages(errors);
-  const page = pageErrors(t, own);
-  page.list = page.list.map((item, index) => {
-    const field = own[index]!.field;
-    return dateFields.includes(field) ? { ...item, href: `#${field}-day` } : item;
-  });
-  return page;
+  return pageErrors(t, ownMessages(errors), { dateFields });
 }
 
 /** Each language by its own name, and in the reader's language where that differs: "Polski (Polish)". */

@@ -83,14 +83,11 @@ function requestedPeriod(
 
 /** Field errors as the page shows them: the period's end is asked as its last day; a date input's error leads to its day box. */
 function errorsOf(t: Translate, errors: FieldError[]): PageErrors {
-  const shown = pageErrors(
+  return pageErrors(
     t,
     errors.map((error) => (error.field === 'to' ? { ...error, field: 'last' } : error)),
+    { dateFields: DATE_FIELDS },
   );
-  shown.list = shown.list.map((item) =>
-    item.href && DATE_FIELDS.includes(item.href.slice(1)) ? { ...item, href: `${item.href}-day` } : item,
-  );
-  return shown;
 }
 
 /** How the pages write figures: in the reader's language, with the indicator's unit. */

@@ -236,6 +236,26 @@ describe('a figures page’s period', () => {
     assert.deepEqual(dateBoxesOf('June'), { day: '', month: '', year: '' });
   });
 
+  it('links any date input’s error to its first box when the page names its date fields', () => {
+    const t = (key: string) => key;
+    const errors = pageErrors(
+      t,
+      [
+        { field: 'dateOfBirth', message: 'm' },
+        { field: 'name', message: 'n' },
+        { field: '', message: 'o' },
+      ],
+      {
+        dateFields: ['dateOfBirth'],
+      },
+    );
+    assert.deepEqual(
+      errors.list.map((item) => item.href),
+      ['#dateOfBirth-day', '#name', undefined],
+    );
+    assert.deepEqual(Object.keys(errors.byField), ['dateOfBirth', 'name', '']);
+  });
+
   it('links a period’s errors to the first box of their date input, and others to their field', () => {
     const t = (key: string) => `text of ${key}`;
     const errors = periodErrors(t, [

@@ -172,14 +172,20 @@ export interface PageErrors {
   byField: Record<string, { text: string }>;
 }
 
+/**
+ * `dateFields`: the fields that are GOV.UK date inputs, whose errors the summary links to the
+ * input's first box (`#<field>-day`), as the design system asks.
+ */
 export function pageErrors(
   t: (key: string, params?: Record<string, string | number | undefined>) => string,
   errors: FieldError[],
+  options: { dateFields?: readonly string[] } = {},
 ): PageErrors {
+  const dateFields = options.dateFields ?? [];
   // An error about the whole record (field '') is listed without a link.
   const list = errors.map((error) => ({
     text: t(error.message, error.params),
-    ...(error.field ? { href: `#${error.field}` } : {}),
+    ...(error.field ? { href: dateFields.includes(error.field) ? `#${error.field}-day` : `#${error.field}` } : {}),
   }));
   const byField = Object.fromEntries(errors.map((error) => [error.field, { text: t(error.message, error.params) }]));
   return { list, byField };
@@ -245,9 +251,5 @@ export function periodErrors(
   t: (key: string, params?: Record<string, string | number | undefined>) => string,
   errors: FieldError[],
 ): PageErrors {
-  const page = pageErrors(t, errors);
-  page.list = page.list.map((item) =>
-    item.href && (PERIOD_FIELDS as readonly string[]).includes(item.href.slice(1)) ? { ...item, href: `${item.href}-day` } : item,
-  );
-  return page;
+  return pageErrors(t, errors, { dateFields: PERIOD_FIELDS });
 }
