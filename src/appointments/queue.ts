@@ -14,10 +14,10 @@ import { normaliseReference } from '../cases/reference.ts';
 import { addCalendarDays, startOfLondonDay } from '../services/calendar.ts';
 import { appointmentPolicy } from './policy.ts';
 import * as repo from './queueRepo.ts';
+import { REFERENCE_PREFIX } from './service.ts';
 
 export type { Counter, DayAppointment, DisplayedCall, QueueSite, QueueVisit, ServiceChoice } from './queueRepo.ts';
 
-export const REFERENCE_PREFIX = 'APT';
 /** How many of the latest calls the waiting area's screen shows. */
 export const DISPLAYED_CALLS = 6;
 export const FAMILY_NAME_MAX_LENGTH = 100;

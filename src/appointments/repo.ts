@@ -277,6 +277,12 @@ export async function findAppointment(
   return await select.executeTakeFirst();
 }
 
+/** The appointments with these ids, in one query. */
+export async function findAppointments(db: Queryable, ids: readonly string[]): Promise<AppointmentRecord[]> {
+  if (ids.length === 0) return [];
+  return await appointments(db).where('appointments.id', 'in', ids).execute();
+}
+
 /** A customer's appointments, latest first. */
 export async function appointmentsOfCustomer(db: Queryable, customerId: string, limit = 50): Promise<AppointmentRecord[]> {
   return await appointments(db)

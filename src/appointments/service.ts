@@ -413,10 +413,8 @@ export function createAppointmentsService(db: Db, dependencies: Dependencies) {
       for (;;) {
         const count = await db.transaction().execute(async (trx) => {
           const ids = await repo.claimReminders(trx, at, new Date(at.getTime() + REMINDER_HOURS * 3_600_000), REMINDER_BATCH);
-          for (const id of ids) {
-            const record = (await repo.findAppointment(trx, { id }))!;
+          for (const record of await repo.findAppointments(trx, ids))
             await tellResident(trx, record, 'appointment.reminder', `reminder-${record.startsAt.toISOString()}`);
-          }
           return ids.length;
         });
         sent += count;
