@@ -6,7 +6,7 @@
 import crypto from 'node:crypto';
 import { isUniqueViolation, type Db, type Tx } from '../db/database.ts';
 import { newReference, normaliseReference } from '../cases/reference.ts';
-import type { NewCustomerInput, NotificationAddress, Submission } from '../cases/service.ts';
+import type { NotificationAddress, ResidentDependencies, Submission } from '../cases/service.ts';
 import { systemActor, type Actor } from '../platform/actor.ts';
 import { recordAudit } from '../platform/audit/audit.ts';
 import { Conflict, Invalid, NotFound, type FieldError } from '../platform/errors.ts';
@@ -41,19 +41,8 @@ export interface BookInput {
   notes?: string;
 }
 
-export interface Dependencies {
-  findCustomer(actor: Actor, id: string): Promise<{ id: string; councilId: string } | undefined>;
-  notificationAddress(customerId: string): Promise<NotificationAddress | undefined>;
-  createCustomer?(
-    trx: Tx,
-    actor: Actor,
-    councilId: string,
-    input: NewCustomerInput,
-  ): Promise<{ id: string; address: NotificationAddress | undefined }>;
-  /** The portal's address, for the private link that changes or cancels an appointment. */
-  publicUrl: string;
-  now?: () => Date;
-}
+/** The customers capability's part (publicUrl: the portal's, for the private link that changes or cancels). */
+export type Dependencies = ResidentDependencies;
 
 /** An appointment as its confirmation shows it. */
 export interface Booked {

@@ -72,22 +72,30 @@ export interface NotificationAddress {
   recipient: string;
 }
 
-export interface Dependencies {
-  services: Pick<ServicesService, 'forCase'>;
-  calendar: Pick<CalendarService, 'slaDates'>;
-  /** Whether `actor` may name this customer on a case (undefined when not, or when there is none). */
+/**
+ * What a record made for a resident (a case, a complaint, an appointment) needs of the customers
+ * capability: whether the actor may name a customer, where to write to them, and, for a
+ * resident's online submission without an account, a new customer made in the same transaction.
+ */
+export interface ResidentDependencies {
+  /** Whether `actor` may name this customer on the record (undefined when not, or when there is none). */
   findCustomer(actor: Actor, id: string): Promise<{ id: string; councilId: string } | undefined>;
   notificationAddress(customerId: string): Promise<NotificationAddress | undefined>;
-  /** Records a new customer in `trx` (a resident's online request made without an account). */
+  /** Records a new customer in `trx` (a resident's online submission made without an account). */
   createCustomer?(
     trx: Tx,
     actor: Actor,
     councilId: string,
     input: NewCustomerInput,
   ): Promise<{ id: string; address: NotificationAddress | undefined }>;
-  /** The address residents' tracking links start with, e.g. https://council.example. */
+  /** The address residents' links start with, e.g. https://council.example. */
   publicUrl: string;
   now?: () => Date;
+}
+
+export interface Dependencies extends ResidentDependencies {
+  services: Pick<ServicesService, 'forCase'>;
+  calendar: Pick<CalendarService, 'slaDates'>;
 }
 
 const placement = (record: {

@@ -7,8 +7,8 @@ import { newReference, normaliseReference } from '../cases/reference.ts';
 import {
   CHANNELS,
   type CaseChannel,
-  type NewCustomerInput,
   type NotificationAddress,
+  type ResidentDependencies,
   type Submission,
 } from '../cases/service.ts';
 import { timelineActor, type Actor } from '../platform/actor.ts';
@@ -81,20 +81,10 @@ export interface RecordComplaintInput {
 /** A resident's online complaint, as an online request: sending it twice records one, and their details become a customer. */
 export type { Submission } from '../cases/service.ts';
 
-export interface Dependencies {
+/** The customers capability's part (publicUrl: the staff desktop's address, for links in reminders). */
+export interface Dependencies extends ResidentDependencies {
   services: Pick<ServicesService, 'forCase'>;
   calendar: Pick<CalendarService, 'slaDates' | 'workingDaysBetween'>;
-  findCustomer(actor: Actor, id: string): Promise<{ id: string; councilId: string } | undefined>;
-  notificationAddress(customerId: string): Promise<NotificationAddress | undefined>;
-  createCustomer?(
-    trx: Tx,
-    actor: Actor,
-    councilId: string,
-    input: NewCustomerInput,
-  ): Promise<{ id: string; address: NotificationAddress | undefined }>;
-  /** The address the staff desktop is at, for links in reminders. */
-  publicUrl: string;
-  now?: () => Date;
 }
 
 const staffId = (actor: Actor): string | null => (actor.kind === 'staff' ? actor.id : null);
