@@ -300,6 +300,16 @@ describe('booking appointments', () => {
     assert.equal((await appointmentsAt(MONDAY).view(advisor, booked.reference)).status, 'no_show');
   });
 
+  it('moves the horizon on as days pass: the nightly job adds the days come into reach, once', async () => {
+    const lastDay = async () => (await slotTimes(registrars.serviceId)).at(-1)!.slice(0, 10);
+    assert.equal(await lastDay(), '2027-02-12');
+    // A week later the 13-day horizon reaches Sunday 21 February: the last weekday with slots is Friday the 19th.
+    const weekLater = new Date('2027-02-08T01:00:00Z');
+    assert.ok((await appointmentsAt(weekLater).extendSlots()) > 0);
+    assert.equal(await lastDay(), '2027-02-19');
+    assert.equal(await appointmentsAt(weekLater).extendSlots(), 0);
+  });
+
   it('says the day and time in the resident’s language', () => {
     assert.deepEqual(appointmentWhen(new Date('2027-06-01T13:30:00Z'), 'en'), { date: 'Tuesday 1 June 2027', time: '14:30' });
     assert.equal(appointmentWhen(new Date('2027-06-01T13:30:00Z'), 'cy').date, 'Dydd Mawrth 1 Mehefin 2027');
