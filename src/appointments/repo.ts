@@ -3,7 +3,10 @@
 import { sql } from 'kysely';
 import type { Queryable } from '../db/database.ts';
 import type { AppointmentStatus } from '../db/schema.ts';
-import { slotDayIsOpen } from './slots.ts';
+import { SLA_DIVISION } from '../services/bankHolidays.ts';
+import { addCalendarDays, londonDate } from '../services/calendar.ts';
+import { closedDaysBetween } from '../services/calendarRepo.ts';
+import { slotDayIsOpen, slotDayIsOpenGiven } from './slots.ts';
 
 export interface BookableService {
   serviceId: string;
@@ -69,6 +72,13 @@ export async function freeSlots(
   db: Queryable,
   query: { councilId: string; serviceId: string; siteId?: string; after: Date; before: Date; limit: number },
 ): Promise<FreeSlot[]> {
+  // The council's closed days in the range, read once rather than looked up for every slot.
+  const closed = await closedDaysBetween(db, {
+    division: SLA_DIVISION,
+    organisationId: query.councilId,
+    from: londonDate(query.after),
+    to: addCalendarDays(londonDate(query.before), 1),
+  });
   let select = db
     .selectFrom('appointment_slots')
     .innerJoin('sites', 'sites.id', 'appointment_slots.site_id')
@@ -95,7 +105,7 @@ export async function freeSlots(
     .where(sql<boolean>`appointment_slots.booked < appointment_slots.capacity`)
     .where('sites.active', '=', true)
     .where('a.active', '=', true)
-    .where(slotDayIsOpen);
+    .where(slotDayIsOpenGiven(closed));
   if (query.siteId) select = select.where('appointment_slots.site_id', '=', query.siteId);
   return await select.orderBy('appointment_slots.starts_at').orderBy('sites.name').limit(query.limit).execute();
 }

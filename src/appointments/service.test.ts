@@ -300,6 +300,32 @@ describe('booking appointments', () => {
     assert.equal((await appointmentsAt(MONDAY).view(advisor, booked.reference)).status, 'no_show');
   });
 
+  it('leaves out of the free times a day closed after its slots were made, by the council or the site', async () => {
+    const days = async () =>
+      new Set(
+        (
+          await appointmentsAt(MONDAY).freeSlots(advisor, {
+            serviceCode: registrars.serviceCode,
+            from: '2027-02-08',
+            to: '2027-02-12',
+          })
+        ).map((slot) => slot.startsAt.toISOString().slice(0, 10)),
+      );
+    assert.ok((await days()).has('2027-02-11') && (await days()).has('2027-02-12'));
+    await db
+      .insertInto('organisation_closures')
+      .values({ organisation_id: councilId, date: '2027-02-11', reason: 'Staff day' })
+      .execute();
+    await db.insertInto('site_closures').values({ site_id: registrars.siteId, date: '2027-02-12', reason: 'Boiler' }).execute();
+    try {
+      const open = await days();
+      assert.ok(!open.has('2027-02-11') && !open.has('2027-02-12') && open.has('2027-02-10'), [...open].join());
+    } finally {
+      await db.deleteFrom('organisation_closures').where('date', '=', '2027-02-11').execute();
+      await db.deleteFrom('site_closures').where('date', '=', '2027-02-12').execute();
+    }
+  });
+
   it('moves the horizon on as days pass: the nightly job adds the days come into reach, once', async () => {
     const lastDay = async () => (await slotTimes(registrars.serviceId)).at(-1)!.slice(0, 10);
     assert.equal(await lastDay(), '2027-02-12');

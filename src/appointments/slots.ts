@@ -77,6 +77,18 @@ export async function refreshSlots(db: Queryable, scope: SlotScope & { councilId
   await generateSlots(db, scope);
 }
 
+/**
+ * The same for many slots at once, given the council's closed days (bank holidays and its own
+ * closures) read once beforehand: only the site's closures are looked up per slot.
+ */
+export function slotDayIsOpenGiven(councilClosedDays: readonly string[]) {
+  return sql<boolean>`(
+    not ((appointment_slots.starts_at at time zone 'Europe/London')::date = any(${[...councilClosedDays]}::date[]))
+    and not exists (select 1 from site_closures c
+      where c.site_id = appointment_slots.site_id and c.date = (appointment_slots.starts_at at time zone 'Europe/London')::date)
+  )`;
+}
+
 /** When a slot is closed to new bookings: its day is closed (site, council or bank holiday). */
 export const slotDayIsOpen = sql<boolean>`(
   not exists (select 1 from site_closures c
