@@ -2,6 +2,7 @@
 import { Kysely, PostgresDialect, type Transaction } from 'kysely';
 import pg from 'pg';
 import type { Database } from './schema.ts';
+import { registerUnitOfWork, UnitOfWorkDialect } from './unitOfWork.ts';
 
 export type Db = Kysely<Database>;
 export type Tx = Transaction<Database>;
@@ -30,7 +31,9 @@ export function createDb(connectionString: string, poolSize = 10): { db: Db; poo
   // A connection that dies while idle (database restarted) must not crash the process:
   // the pool drops it and the next query opens a new one.
   pool.on('error', () => undefined);
-  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+  const dialect = new UnitOfWorkDialect(new PostgresDialect({ pool }));
+  const db = new Kysely<Database>({ dialect });
+  registerUnitOfWork(db, dialect);
   return { db, pool };
 }
 

@@ -137,13 +137,16 @@ export interface IdempotencyRecord {
 }
 
 /**
- * Claims `key` for a request about to be answered: true if this request may run. A record that
- * has expired, or a claim whose request never finished (its node died), is taken over.
+ * Claims `key` for a request about to be answered, inside the transaction the request will run
+ * in: true if this request may run. A copy's claim still being answered is waited for, up to
+ * `waitMs` (then PostgreSQL's lock timeout, 55P03, is thrown). An expired record is taken over, as
+ * is a claim left without an answer by an older version, which committed claims on their own.
  */
 export async function claimIdempotencyKey(
   db: Queryable,
-  claim: { apiKeyId: string; key: string; method: string; path: string; requestHash: string; abandonedAfterSeconds: number },
+  claim: { apiKeyId: string; key: string; method: string; path: string; requestHash: string; waitMs: number },
 ): Promise<boolean> {
+  await sql`select set_config('lock_timeout', ${`${Math.max(1, Math.round(claim.waitMs))}ms`}, true)`.execute(db);
   await db
     .deleteFrom('api_idempotency_keys')
     .where('api_key_id', '=', claim.apiKeyId)
@@ -151,10 +154,7 @@ export async function claimIdempotencyKey(
     .where((eb) =>
       eb.or([
         eb('expires_at', '<=', sql<Date>`now()`),
-        eb.and([
-          eb('response_status', 'is', null),
-          eb('created_at', '<', sql<Date>`now() - make_interval(secs => ${claim.abandonedAfterSeconds})`),
-        ]),
+        eb.and([eb('response_status', 'is', null), eb('created_at', '<', sql<Date>`now() - interval '2 minutes'`)]),
       ]),
     )
     .execute();
@@ -170,6 +170,8 @@ export async function claimIdempotencyKey(
     .onConflict((conflict) => conflict.columns(['api_key_id', 'key']).doNothing())
     .returning('key')
     .executeTakeFirst();
+  // The request's own work waits for locks as long as PostgreSQL's default allows.
+  await sql`set local lock_timeout to default`.execute(db);
   return inserted !== undefined;
 }
 
@@ -203,16 +205,6 @@ export async function saveIdempotentResponse(
   await db
     .updateTable('api_idempotency_keys')
     .set({ response_status: response.status, response_content_type: response.contentType, response_body: response.body })
-    .where('api_key_id', '=', apiKeyId)
-    .where('key', '=', key)
-    .where('response_status', 'is', null)
-    .execute();
-}
-
-/** Gives up a claim whose request failed unexpectedly, so that the same key may be tried again. */
-export async function releaseIdempotencyKey(db: Queryable, apiKeyId: string, key: string): Promise<void> {
-  await db
-    .deleteFrom('api_idempotency_keys')
     .where('api_key_id', '=', apiKeyId)
     .where('key', '=', key)
     .where('response_status', 'is', null)

@@ -7,7 +7,7 @@ import { TypeBoxValidatorCompiler, type TypeBoxTypeProvider } from '@fastify/typ
 import { FormatRegistry } from '@sinclair/typebox';
 import type { FastifyInstance, FastifyPluginAsync, FastifyReply, FastifyRequest, RawServerDefault, RouteOptions } from 'fastify';
 import type { ApiKeyActor } from '../actor.ts';
-import type { ClaimOutcome, RequestFingerprint, StoredResponse } from '../apiKeys/idempotency.ts';
+import type { ClaimOutcome, IdempotentAttempt, RequestFingerprint } from '../apiKeys/idempotency.ts';
 import { isValidIdempotencyKey, MAX_IDEMPOTENCY_KEY_LENGTH } from '../apiKeys/idempotency.ts';
 import type { Scope } from '../apiKeys/scopes.ts';
 import { isCalendarDate } from '../forms.ts';
@@ -20,8 +20,8 @@ declare module 'fastify' {
   interface FastifyRequest {
     /** The API key the request came with (after the API's authentication), or null. */
     apiKey: ApiKeyActor | null;
-    /** The Idempotency-Key this request claimed, whose answer is kept when it is sent. */
-    idempotencyKey: string | null;
+    /** The request's claim on its Idempotency-Key: its work and its answer commit together when it is sent. */
+    idempotentAttempt: IdempotentAttempt | null;
   }
 
   interface FastifyContextConfig {
@@ -35,8 +35,6 @@ export interface ApiKeyChecks {
   verify(token: string, ip: string | null): Promise<ApiKeyActor | undefined>;
   idempotency: {
     claim(apiKeyId: string, key: string, request: RequestFingerprint): Promise<ClaimOutcome>;
-    complete(apiKeyId: string, key: string, response: StoredResponse): Promise<void>;
-    release(apiKeyId: string, key: string): Promise<void>;
   };
 }
 
@@ -166,7 +164,7 @@ export async function setUpApi(app: FastifyInstance, settings: ApiSettings): Pro
       // JSON only: a form post is a browser's, and the API has no CSRF protection for it.
       api.removeContentTypeParser('application/x-www-form-urlencoded');
       api.decorateRequest('apiKey', null);
-      api.decorateRequest('idempotencyKey', null);
+      api.decorateRequest('idempotentAttempt', null);
 
       await api.register(swagger, {
         openapi: {
@@ -202,13 +200,19 @@ export async function setUpApi(app: FastifyInstance, settings: ApiSettings): Pro
           describeCommonBehaviour('openapiObject' in documentObject ? (documentObject.openapiObject as never) : {}) as never,
       });
 
-      // Every POST honours Idempotency-Key, after the route's own checks (scope) have passed.
+      // Every POST honours Idempotency-Key, after the route's own checks (scope) have passed; a
+      // request that claimed its key does its work inside the claim's transaction.
       api.addHook('onRoute', (route) => {
         const methods = Array.isArray(route.method) ? route.method : [route.method];
         if (!methods.includes('POST')) return;
         const existing =
           route.preHandler === undefined ? [] : Array.isArray(route.preHandler) ? route.preHandler : [route.preHandler];
         route.preHandler = [...existing, idempotency];
+        const handler = route.handler;
+        route.handler = function (this: FastifyInstance, request, reply) {
+          const attempt = request.idempotentAttempt;
+          return attempt ? attempt.run(async () => handler.call(this, request, reply)) : handler.call(this, request, reply);
+        };
       });
 
       api.addHook('onRequest', async (request, reply) => {
@@ -265,7 +269,7 @@ export async function setUpApi(app: FastifyInstance, settings: ApiSettings): Pro
         });
         switch (outcome.kind) {
           case 'claimed':
-            request.idempotencyKey = value;
+            request.idempotentAttempt = outcome.attempt;
             return undefined;
           case 'replay':
             return reply
@@ -291,27 +295,30 @@ export async function setUpApi(app: FastifyInstance, settings: ApiSettings): Pro
         }
       }
 
-      // The first answer to a claimed key is kept; an unexpected failure (5xx) frees the key for a retry.
+      // The first answer to a claimed key is kept, committed with the request's work; an
+      // unexpected failure (5xx) undoes the work and frees the key for a retry. If the commit
+      // itself fails, nothing was done, and the client is told so (500) rather than given an
+      // answer for work that did not happen.
       api.addHook('onSend', async (request, reply, payload) => {
-        const claimed = request.idempotencyKey;
-        const key = request.apiKey;
-        if (claimed === null || !key) return payload;
-        request.idempotencyKey = null;
-        try {
-          if (reply.statusCode >= 500 || typeof payload !== 'string') {
-            await apiKeys.idempotency.release(key.id, claimed);
-          } else {
-            const contentType = reply.getHeader('content-type');
-            await apiKeys.idempotency.complete(key.id, claimed, {
-              status: reply.statusCode,
-              contentType: typeof contentType === 'string' ? contentType : null,
-              body: payload,
-            });
-          }
-        } catch (error) {
-          request.log.error({ err: error }, 'could not keep the answer for an Idempotency-Key');
+        const attempt = request.idempotentAttempt;
+        if (!attempt) return payload;
+        request.idempotentAttempt = null;
+        if (reply.statusCode >= 500 || typeof payload !== 'string') {
+          await attempt.abandon();
+          return payload;
         }
+        const contentType = reply.getHeader('content-type');
+        await attempt.complete({
+          status: reply.statusCode,
+          contentType: typeof contentType === 'string' ? contentType : null,
+          body: payload,
+        });
         return payload;
+      });
+      // A request that ended without an answer being sent leaves nothing behind either.
+      api.addHook('onResponse', async (request) => {
+        await request.idempotentAttempt?.abandon();
+        request.idempotentAttempt = null;
       });
 
       // Unknown paths under /api/v1 are problems too (after authentication, so they reveal nothing).
