@@ -115,9 +115,17 @@ describe('configuration', () => {
       ]);
     });
 
+    it('writes messages to a directory when asked, and says where it must be', () => {
+      const settings = loadConfig({ NOTIFICATIONS_SENDER: 'directory', NOTIFICATIONS_DIRECTORY: 'sent' }).notifications;
+      assert.deepEqual(settings, { sender: 'directory', directory: path.resolve('sent') });
+      assert.deepEqual(problemsOf({ NOTIFICATIONS_SENDER: 'directory' }), [
+        'NOTIFICATIONS_DIRECTORY must be set when NOTIFICATIONS_SENDER is directory',
+      ]);
+    });
+
     it('refuses a sender it does not know', () => {
       assert.deepEqual(problemsOf({ NOTIFICATIONS_SENDER: 'pigeon' }), [
-        'NOTIFICATIONS_SENDER must be outbox, notify or smtp (it is "pigeon")',
+        'NOTIFICATIONS_SENDER must be outbox, directory, notify or smtp (it is "pigeon")',
       ]);
     });
   });
@@ -220,6 +228,49 @@ describe('GOV.UK One Login settings', () => {
     assert.deepEqual(problemsOf({ ...env, NODE_ENV: 'production' }), [
       'ONE_LOGIN_ALLOW_INSECURE_HTTP is for a local test provider only: it cannot be set when NODE_ENV is production',
       'ONE_LOGIN_ISSUER must be an https:// URL (it is "http://127.0.0.1:4000/")',
+    ]);
+  });
+});
+
+describe('the inbound email mailbox (IMAP_URL)', () => {
+  it('is off when nothing is set', () => {
+    assert.equal(loadConfig({}, '/srv/onedoor').imap, undefined);
+  });
+
+  it('reads the host, port, user, password and mailbox from one URL, and never shows the password', () => {
+    const config = loadConfig(
+      { IMAP_URL: 'imaps://contact%40council.example:s%3Dcret@mail.council.example/Resident%20mail', IMAP_COUNCIL: 'borough' },
+      '/srv/onedoor',
+    );
+    assert.deepEqual(
+      { ...config.imap },
+      {
+        host: 'mail.council.example',
+        port: 993,
+        secure: true,
+        user: 'contact@council.example',
+        mailbox: 'Resident mail',
+        council: 'borough',
+      },
+    );
+    assert.equal(config.imap?.password, 's=cret');
+    assert.doesNotMatch(JSON.stringify(config), /s=cret|s%3Dcret/);
+    const plain = loadConfig({ IMAP_URL: 'imap://u:p@127.0.0.1:1143' }, '/srv/onedoor').imap;
+    assert.equal(plain?.secure, false);
+    assert.equal(plain?.port, 1143);
+    assert.equal(plain?.mailbox, 'INBOX');
+  });
+
+  it('says what is wrong without repeating the password', () => {
+    assert.deepEqual(problemsOf({ IMAP_URL: 'https://u:secret@mail.example' }), [
+      'IMAP_URL is not a valid imaps:// or imap:// URL (imaps://user:password@host:993/INBOX)',
+    ]);
+    assert.deepEqual(problemsOf({ IMAP_URL: 'imaps://mail.example/INBOX' }), [
+      'IMAP_URL must include the user name and password (imaps://user:password@host:993/INBOX)',
+    ]);
+    assert.deepEqual(problemsOf({ IMAP_COUNCIL: 'borough' }), ['IMAP_URL must be set when IMAP_COUNCIL is']);
+    assert.deepEqual(problemsOf({ IMAP_URL: 'imaps://u:secret@mail.example', IMAP_COUNCIL: 'Not A Code' }), [
+      'IMAP_COUNCIL must be an organisation code (it is "Not A Code")',
     ]);
   });
 });

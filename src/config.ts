@@ -39,6 +39,21 @@ export interface Config {
   notifications: NotificationSettings;
   /** GOV.UK One Login for residents' accounts; undefined (no routes, no button) unless configured. */
   oneLogin: OneLoginSettings | undefined;
+  /** A mailbox polled every minute for inbound email (IMAP_URL); undefined unless configured. */
+  imap: ImapSettings | undefined;
+}
+
+export interface ImapSettings {
+  host: string;
+  port: number;
+  /** imaps:// (TLS from the start); imap:// upgrades with STARTTLS, and refuses a server that cannot. */
+  secure: boolean;
+  user: string;
+  /** Not enumerable: printing or logging the settings never shows it. */
+  readonly password: string;
+  mailbox: string;
+  /** The code of the council the mail is for (IMAP_COUNCIL); unset: the first council. */
+  council: string | undefined;
 }
 
 export interface OneLoginSettings {
@@ -53,6 +68,7 @@ export interface OneLoginSettings {
 
 export type NotificationSettings =
   | { sender: 'outbox' }
+  | { sender: 'directory'; directory: string }
   | { sender: 'notify'; apiKey: string; templates: { email: string; sms: string; letter: string } }
   | { sender: 'smtp'; url: string; from: string };
 
@@ -138,6 +154,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
   const notifications = notificationSettings(read, problems);
   const production = read('NODE_ENV') === 'production';
   const oneLogin = oneLoginSettings(read, problems, { cwd, production, flag });
+  const imap = imapSettings(read, problems);
 
   const config: Config = {
     port,
@@ -166,6 +183,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     production,
     notifications,
     oneLogin,
+    imap,
   };
 
   if (problems.length > 0) throw new ConfigError(problems);
@@ -272,6 +290,55 @@ function oneLoginSettings(
   return { issuer, clientId, privateKey, allowInsecureHttp };
 }
 
+/**
+ * IMAP_URL, e.g. imaps://user:password@mail.example.org:993/INBOX (user and password URL-encoded;
+ * the mailbox defaults to INBOX), and IMAP_COUNCIL. The password never appears in a problem.
+ */
+function imapSettings(read: (name: string) => string | undefined, problems: string[]): ImapSettings | undefined {
+  const raw = read('IMAP_URL');
+  const council = read('IMAP_COUNCIL');
+  if (raw === undefined) {
+    if (council !== undefined) problems.push('IMAP_URL must be set when IMAP_COUNCIL is');
+    return undefined;
+  }
+  let url: URL | undefined;
+  try {
+    url = new URL(raw);
+  } catch {
+    url = undefined;
+  }
+  if (!url || !['imap:', 'imaps:'].includes(url.protocol) || url.hostname === '') {
+    problems.push('IMAP_URL is not a valid imaps:// or imap:// URL (imaps://user:password@host:993/INBOX)');
+    return undefined;
+  }
+  if (url.username === '' || url.password === '') {
+    problems.push('IMAP_URL must include the user name and password (imaps://user:password@host:993/INBOX)');
+    return undefined;
+  }
+  if (council !== undefined && !/^[a-z0-9][a-z0-9-]{0,59}$/.test(council))
+    problems.push(`IMAP_COUNCIL must be an organisation code (it is "${council}")`);
+  let user = url.username;
+  let password = url.password;
+  let mailbox = url.pathname.replace(/^\/+/, '');
+  try {
+    user = decodeURIComponent(user);
+    password = decodeURIComponent(password);
+    mailbox = decodeURIComponent(mailbox);
+  } catch {
+    problems.push('IMAP_URL has a badly encoded user name, password or mailbox (use %XX for special characters)');
+  }
+  const secure = url.protocol === 'imaps:';
+  const settings = {
+    host: url.hostname.replace(/^\[|\]$/g, ''),
+    port: url.port === '' ? (secure ? 993 : 143) : Number(url.port),
+    secure,
+    user,
+    mailbox: mailbox || 'INBOX',
+    council,
+  };
+  return Object.defineProperty(settings, 'password', { value: password, enumerable: false }) as ImapSettings;
+}
+
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** NOTIFICATIONS_SENDER and what the chosen sender needs. Secret values never appear in a problem. */
@@ -313,7 +380,12 @@ function notificationSettings(read: (name: string) => string | undefined, proble
     else if (!EMAIL.test(address ?? '')) problems.push(`SMTP_FROM is not an email address (it is "${from}")`);
     return { sender, url: url ?? '', from: from ?? '' };
   }
-  if (sender !== 'outbox') problems.push(`NOTIFICATIONS_SENDER must be outbox, notify or smtp (it is "${sender}")`);
+  if (sender === 'directory') {
+    const directory = read('NOTIFICATIONS_DIRECTORY');
+    if (directory === undefined) problems.push('NOTIFICATIONS_DIRECTORY must be set when NOTIFICATIONS_SENDER is directory');
+    return { sender, directory: path.resolve(directory ?? '.') };
+  }
+  if (sender !== 'outbox') problems.push(`NOTIFICATIONS_SENDER must be outbox, directory, notify or smtp (it is "${sender}")`);
   return { sender: 'outbox' };
 }
 

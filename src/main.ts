@@ -12,6 +12,7 @@ import { StartupError } from './platform/errors.ts';
 import { housekeepingJobs, preparePartitions } from './platform/housekeeping.ts';
 import { startJobs, type Jobs } from './platform/jobs.ts';
 import { notificationJobs } from './platform/notifications/delivery.ts';
+import { webhookJobs } from './integration/webhooks/delivery.ts';
 import { senderFor } from './platform/notifications/senders.ts';
 import { buildServer } from './server.ts';
 import { createServices } from './services.ts';
@@ -19,6 +20,9 @@ import { casesJobs } from './cases/service.ts';
 import { appointmentsJobs } from './appointments/service.ts';
 import { complaintsJobs } from './complaints/service.ts';
 import { performanceJobs } from './performance/service.ts';
+import { imapMailbox, inboundEmailJobs } from './integration/email/mailbox.ts';
+import { findFirstCouncil, findOrganisation } from './organisations/repo.ts';
+import { systemActor } from './platform/actor.ts';
 
 export interface RunningServer {
   app: FastifyInstance;
@@ -62,18 +66,34 @@ export async function start(config: Config, output: StartOutput): Promise<Runnin
     app = await buildServer(config, services, manifest);
     if (config.runJobs) {
       const notifications = notificationJobs(database.db, senderFor(config.notifications));
+      const webhooks = webhookJobs(database.db);
       jobs = await startJobs(
         database.url,
         [
           ...housekeepingJobs(database.db),
           ...notifications.scheduled,
+          ...webhooks.scheduled,
           ...casesJobs(services.cases),
           ...complaintsJobs(services.complaints),
           ...appointmentsJobs(services.appointments),
           ...performanceJobs(services.performance),
+          ...(config.imap
+            ? inboundEmailJobs({
+                source: imapMailbox(config.imap),
+                councilId: async () => {
+                  const code = config.imap?.council;
+                  const council = code ? await findOrganisation(database.db, code) : await findFirstCouncil(database.db);
+                  if (council?.kind !== 'council') throw new Error(`IMAP_COUNCIL ${code ?? ''} names no council`);
+                  return council.id;
+                },
+                intake: (councilId, raw) =>
+                  services.inboundEmail.intake(systemActor('job:inbound-email.imap'), councilId, raw, 'imap'),
+                log: app.log,
+              })
+            : []),
         ],
         app.log,
-        notifications.workers,
+        [...notifications.workers, ...webhooks.workers],
       );
     }
     await listen(app, config);

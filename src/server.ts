@@ -23,6 +23,9 @@ import { contactsStaffRoutes } from './contacts/staff.routes.ts';
 import { customersApiRoutes } from './customers/api.routes.ts';
 import { customerRecordStaffRoutes } from './customers/staff.manage.routes.ts';
 import { customersStaffRoutes } from './customers/staff.routes.ts';
+import { inboundEmailApiRoutes } from './integration/email/api.routes.ts';
+import { inboundEmailStaffRoutes } from './integration/email/staff.routes.ts';
+import { OPEN311_PREFIX, open311Routes } from './integration/open311/open311.routes.ts';
 import { organisationsStaffRoutes } from './organisations/staff.routes.ts';
 import { performanceApiRoutes } from './performance/api.routes.ts';
 import { dashboardStaffRoutes } from './performance/dashboard.staff.routes.ts';
@@ -49,6 +52,7 @@ import { setUpStaticAssets } from './platform/http/staticAssets.ts';
 import { setUpUploads } from './platform/http/uploads.ts';
 import { setUpViews } from './platform/http/views.ts';
 import { notificationsStaffRoutes } from './platform/notifications/staff.routes.ts';
+import { webhooksStaffRoutes } from './integration/webhooks/staff.routes.ts';
 import { portalRoutes } from './portal/portal.routes.ts';
 import { accountRoutes } from './portal/accounts/accounts.routes.ts';
 import { oneLoginRoutes } from './portal/accounts/oneLogin.routes.ts';
@@ -150,9 +154,17 @@ export async function buildServer(config: Config, services: Services, manifest: 
       organisations: services.organisations,
     });
     await pages.register(contactsStaffRoutes, { contacts: services.contacts });
+    await pages.register(inboundEmailStaffRoutes, {
+      inboundEmail: services.inboundEmail,
+      searchCustomers: async (actor, text) => (await services.customers.search(actor, text, 10)).hits,
+    });
     await pages.register(notificationsStaffRoutes, { notifications: services.notifications });
     await pages.register(apiKeysStaffRoutes, {
       apiKeys: services.apiKeys,
+      administeredOrganisations: services.organisations.administeredOrganisations,
+    });
+    await pages.register(webhooksStaffRoutes, {
+      webhooks: services.webhooks,
       administeredOrganisations: services.organisations.administeredOrganisations,
     });
     await pages.register(servicesStaffRoutes, { services: services.services });
@@ -210,7 +222,20 @@ export async function buildServer(config: Config, services: Services, manifest: 
       apiRoutes(appointmentsApiRoutes, { appointments: services.appointments }),
       apiRoutes(performanceApiRoutes, { performance: services.performance }),
       apiRoutes(servicesApiRoutes, { services: services.services }),
+      apiRoutes(inboundEmailApiRoutes, { inboundEmail: services.inboundEmail }),
     ],
+  });
+
+  // Open311 GeoReport v2 (FixMyStreet): its own api_key, XML or JSON, the spec's errors.
+  await app.register(open311Routes, {
+    prefix: OPEN311_PREFIX,
+    open311: services.open311,
+    apiKeys: services.apiKeys,
+    countHit: services.countHit,
+    files: services.files,
+    uploadMaxBytes: config.uploadMaxBytes,
+    publicUrl: config.publicUrl,
+    councilName: async () => (await services.branding()).councilName,
   });
 
   return app;

@@ -16,6 +16,8 @@ import { createCustomerIn, createCustomersService } from './customers/service.ts
 import type { Db } from './db/database.ts';
 import { migrationsAreCurrent } from './db/migrate.ts';
 import { createGazetteerService } from './gazetteer/service.ts';
+import { createOpen311Service } from './integration/open311/service.ts';
+import { createInboundEmailService } from './integration/email/service.ts';
 import { createCalendarService } from './services/calendarService.ts';
 import { createKnowledgeService } from './services/knowledge.ts';
 import { createServicesService } from './services/service.ts';
@@ -30,6 +32,7 @@ import { createAuditService } from './platform/audit/service.ts';
 import { createAuthService } from './platform/auth/service.ts';
 import { directoryFileStore } from './platform/files/store.ts';
 import { createNotificationsService } from './platform/notifications/service.ts';
+import { createWebhooksService } from './integration/webhooks/service.ts';
 import { countHit } from './platform/rateLimits.ts';
 import { ensureSecret } from './platform/secrets.ts';
 import { PostgresSessionStore } from './platform/sessions.ts';
@@ -62,6 +65,14 @@ export async function createServices(db: Db, config: Config) {
   const customers = createCustomersService(db);
   const catalogue = createServicesService(db);
   const calendar = createCalendarService(db);
+  const cases = createCasesService(db, {
+    services: catalogue,
+    calendar,
+    findCustomer: (actor, id) => customers.mayReferTo(actor, id),
+    notificationAddress: (id) => customers.notificationAddress(id),
+    createCustomer: createCustomerIn,
+    publicUrl: config.publicUrl,
+  });
   let migrationsCurrent = false;
   return {
     config,
@@ -73,14 +84,7 @@ export async function createServices(db: Db, config: Config) {
     services: catalogue,
     calendar,
     knowledge: createKnowledgeService(db),
-    cases: createCasesService(db, {
-      services: catalogue,
-      calendar,
-      findCustomer: (actor, id) => customers.mayReferTo(actor, id),
-      notificationAddress: (id) => customers.notificationAddress(id),
-      createCustomer: createCustomerIn,
-      publicUrl: config.publicUrl,
-    }),
+    cases,
     complaints: createComplaintsService(db, {
       services: catalogue,
       calendar,
@@ -114,6 +118,8 @@ export async function createServices(db: Db, config: Config) {
     complaintMonitoring: createComplaintMonitoring(db),
     complaintSelfAssessment: createComplaintSelfAssessment(db),
     contacts: createContactsService(db, { findCustomer: (actor, id) => customers.findForContact(actor, id) }),
+    /** Email from the council's mail relay or mailbox: onto a case, a customer's contacts, or the unmatched list. */
+    inboundEmail: createInboundEmailService(db, { findCustomer: (actor, id) => customers.mayReferTo(actor, id) }),
     apiKeys: createApiKeysService(db),
     /** Residents' portal accounts, and the requests on their customer records. */
     residentAccounts: createResidentAccountsService(db, { portalCouncil, publicUrl: config.publicUrl }),
@@ -121,6 +127,10 @@ export async function createServices(db: Db, config: Config) {
     /** GOV.UK One Login for residents, when configured (nothing is fetched from it until first used). */
     oneLogin: config.oneLogin ? createOneLoginClient(config.oneLogin, config.publicUrl) : undefined,
     notifications: createNotificationsService(db),
+    /** Open311 GeoReport v2 (FixMyStreet and other apps): the catalogue, requests as cases, and their updates. */
+    open311: createOpen311Service(db, { cases, services: catalogue, portalCouncil }),
+    /** Webhook subscriptions: other systems told of cases and complaints as they happen. */
+    webhooks: createWebhooksService(db),
     /** Uploaded files, kept outside the web root; records hold their keys. */
     files: directoryFileStore(config.filesDir),
     sessions: {

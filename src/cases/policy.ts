@@ -44,9 +44,10 @@ export const casePolicy = definePolicy<CasePlacement, 'read' | 'note' | 'update'
     take: works,
   },
   {
-    read: (key, record) => hasScope(key, 'cases:read') && keySees(key, record),
-    update: (key, record) => hasScope(key, 'cases:write') && keySees(key, record),
-    note: (key, record) => hasScope(key, 'cases:write') && keySees(key, record),
+    // An Open311 client (FixMyStreet) reads the requests it reported and posts its residents' updates on them.
+    read: (key, record) => (hasScope(key, 'cases:read') || hasScope(key, 'open311:write')) && keySees(key, record),
+    update: (key, record) => (hasScope(key, 'cases:write') || hasScope(key, 'open311:write')) && keySees(key, record),
+    note: (key, record) => (hasScope(key, 'cases:write') || hasScope(key, 'open311:write')) && keySees(key, record),
   },
 );
 
@@ -54,7 +55,10 @@ export const casePolicy = definePolicy<CasePlacement, 'read' | 'note' | 'update'
 export const caseRaisingPolicy = definePolicy<{ councilId: string }, 'raise'>(
   'CaseRaising',
   { raise: (actor, council) => actor.councilId === council.councilId && hasRole(actor, ...LOGGING_ROLES) },
-  { raise: (key, council) => hasScope(key, 'cases:write') && keyServesCouncil(key, council.councilId) },
+  {
+    raise: (key, council) =>
+      (hasScope(key, 'cases:write') || hasScope(key, 'open311:write')) && keyServesCouncil(key, council.councilId),
+  },
 );
 
 /** A team's queue: the people of the team's organisation who work or lead its cases. */

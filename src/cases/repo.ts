@@ -17,7 +17,8 @@ export type EventKind =
   | 'escalated'
   | 'linked'
   | 'attachment_added'
-  | 'satisfaction';
+  | 'satisfaction'
+  | 'customer_message';
 export type Visibility = 'public' | 'internal';
 export type SlaState = 'on_track' | 'due_soon' | 'overdue';
 
@@ -753,4 +754,91 @@ export async function recordSatisfaction(db: Queryable, id: string, score: numbe
     .where('satisfaction', 'is', null)
     .executeTakeFirst();
   return Number(result.numUpdatedRows) === 1;
+}
+
+// For integrations (Open311): a council's cases by reference, service, time and status, and the
+// public updates and status changes on its cases in a time window.
+
+export interface CaseListFilter {
+  councilId: string;
+  references?: string[];
+  serviceCodes?: string[];
+  statuses?: CaseStatus[];
+  receivedFrom?: Date;
+  receivedTo?: Date;
+  limit: number;
+}
+
+/** The council's cases matching every condition given, newest first (cases_council_received_idx). */
+export async function listCases(db: Queryable, filter: CaseListFilter): Promise<CaseRecord[]> {
+  let query = caseQuery(db).where('c.council_id', '=', filter.councilId);
+  if (filter.references) query = query.where('c.reference', 'in', filter.references.length ? filter.references : ['']);
+  if (filter.serviceCodes) query = query.where('s.code', 'in', filter.serviceCodes.length ? filter.serviceCodes : ['']);
+  if (filter.statuses) query = query.where('c.status', 'in', filter.statuses.length ? filter.statuses : ['closed']);
+  if (filter.receivedFrom) query = query.where('c.received_at', '>=', filter.receivedFrom);
+  if (filter.receivedTo) query = query.where('c.received_at', '<=', filter.receivedTo);
+  const rows = await query.orderBy('c.received_at', 'desc').orderBy('c.id', 'desc').limit(filter.limit).execute();
+  return rows.map(toRecord);
+}
+
+export interface PublicChange {
+  eventId: string;
+  caseId: string;
+  councilId: string;
+  organisationId: string;
+  reference: string;
+  kind: 'status_changed' | 'public_update';
+  body: string | null;
+  /** The case's status once this change was made. */
+  status: CaseStatus;
+  /** The update's own id (an update made through addUpdate), when it has one. */
+  updateId: string | null;
+  occurredAt: Date;
+}
+
+/** Public updates and status changes on the council's cases in [from, to], oldest first (case_events_council_public_idx). */
+export async function publicChanges(
+  db: Queryable,
+  filter: { councilId: string; from: Date; to: Date; limit: number },
+): Promise<PublicChange[]> {
+  const result = await sql<{
+    id: string;
+    case_id: string;
+    council_id: string;
+    organisation_id: string;
+    reference: string;
+    kind: 'status_changed' | 'public_update';
+    body: string | null;
+    status: CaseStatus;
+    update_id: string | null;
+    occurred_at: Date;
+  }>`
+    select e.id::text as id, e.case_id, e.council_id, c.organisation_id, c.reference, e.kind, e.body,
+      coalesce(e.status_to, (
+        select previous.status_to from case_events previous
+        where previous.case_id = e.case_id and previous.status_to is not null
+          and (previous.occurred_at, previous.id) <= (e.occurred_at, e.id)
+        order by previous.occurred_at desc, previous.id desc limit 1
+      ), c.status) as status,
+      e.details ->> 'updateId' as update_id, e.occurred_at
+    from case_events e
+    join cases c on c.id = e.case_id
+    where e.council_id = ${filter.councilId} and e.visibility = 'public'
+      and e.kind in ('status_changed', 'public_update')
+      and e.occurred_at >= ${filter.from} and e.occurred_at <= ${filter.to}
+    order by e.occurred_at, e.id
+    limit ${filter.limit}
+  `.execute(db);
+  return result.rows.map((row) => ({
+    eventId: row.id,
+    caseId: row.case_id,
+    councilId: row.council_id,
+    organisationId: row.organisation_id,
+    reference: row.reference,
+    kind: row.kind,
+    body: row.body,
+    status: row.status,
+    updateId: row.update_id,
+    occurredAt: row.occurred_at,
+  }));
 }

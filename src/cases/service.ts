@@ -8,6 +8,7 @@ import type { CustomerInput } from '../customers/service.ts';
 import { placeOf, propertiesByUprn } from '../gazetteer/service.ts';
 import { timelineActor, type Actor, type StaffActor } from '../platform/actor.ts';
 import { changesBetween, recordAudit } from '../platform/audit/audit.ts';
+import { recordEvent } from '../platform/events/events.ts';
 import { Conflict, Invalid, NotAllowed, NotFound, type FieldError } from '../platform/errors.ts';
 import { isUuid } from '../platform/ids.ts';
 import type { ScheduledJob } from '../platform/jobs.ts';
@@ -23,7 +24,7 @@ import { casePolicy, caseQueuePolicy, caseRaisingPolicy, type CasePlacement } fr
 import { newCaseReference, newTrackingToken, normaliseCaseReference, isTrackingToken } from './reference.ts';
 import * as repo from './repo.ts';
 
-export type { CaseEvent, CaseRecord, QueueItem, QueueSort, SlaState } from './repo.ts';
+export type { CaseEvent, CaseListFilter, CaseRecord, PublicChange, QueueItem, QueueSort, SlaState } from './repo.ts';
 export { QUEUE_COUNT_CAP, QUEUE_PAGE_SIZE, QUEUE_SORTS } from './repo.ts';
 
 export const CHANNELS = ['phone', 'face_to_face', 'web', 'email', 'kiosk', 'mobile_bus', 'letter', 'social', 'chat'] as const;
@@ -44,7 +45,22 @@ export interface RaiseCaseInput {
   answers?: Record<string, unknown>;
   /** The reference of an open case this one was already reported as, chosen by the person raising it. */
   linkTo?: string;
+  /** Files already checked and stored, kept as the case's attachments in the transaction that raises it. */
+  attachments?: NewCaseAttachment[];
 }
+
+/** A stored file to keep as a case's attachment. */
+export interface NewCaseAttachment {
+  key: string;
+  fileName: string;
+  contentType: string;
+  sizeBytes: number;
+  sha256: string;
+  visibility: 'public' | 'internal';
+}
+
+/** Work another capability (an integration) records in the same transaction as a case change. */
+export type Alongside<T> = (trx: Tx, change: T) => Promise<void>;
 
 /** Who a resident says they are, when they report something online without an account. */
 export type NewCustomerInput = Pick<CustomerInput, 'givenName' | 'familyName' | 'email' | 'phone' | 'preferredLanguage'>;
@@ -225,6 +241,7 @@ export function createCasesService(db: Db, dependencies: Dependencies) {
       teamName: record.team.name,
       dueAt: record.dueAt,
       linkedTo: record.linkedTo?.reference ?? null,
+      customerId: record.customer?.id ?? null,
       alreadyReported: [] as Awaited<ReturnType<typeof repo.openCasesNear>>,
       isNew: false,
     };
@@ -235,7 +252,15 @@ export function createCasesService(db: Db, dependencies: Dependencies) {
      * Raises a case: checks it against the service's form (Invalid, per field), routes it, sets
      * its due date, and records it with its events, audit record and the customer's notification.
      */
-    async raise(actor: Actor, input: RaiseCaseInput, options: { council?: string; submission?: Submission } = {}) {
+    async raise(
+      actor: Actor,
+      input: RaiseCaseInput,
+      options: {
+        council?: string;
+        submission?: Submission;
+        alongside?: Alongside<{ id: string; reference: string; councilId: string }>;
+      } = {},
+    ) {
       const councilId = councilOf(actor, options.council);
       caseRaisingPolicy.authorize(actor, 'raise', { councilId });
       const { submission } = options;
@@ -364,6 +389,30 @@ export function createCasesService(db: Db, dependencies: Dependencies) {
               'linkedTo',
             ]),
           });
+          // Told to other systems (webhooks): what was asked and where, never who asked.
+          await recordEvent(trx, {
+            councilId,
+            organisationId: route.organisationId,
+            type: 'case.created',
+            subject: value.reference,
+            occurredAt: receivedAt,
+            data: {
+              reference: value.reference,
+              service: { code: service.code, name: service.name },
+              status: value.status,
+              priority: value.priority,
+              channel: value.channel,
+              description,
+              answers,
+              location: value.location,
+              uprn: value.uprn,
+              ward: value.ward,
+              teamId: value.teamId,
+              receivedAt: receivedAt.toISOString(),
+              dueAt: dueAt.toISOString(),
+              linkedTo: primary?.reference ?? null,
+            },
+          });
           await tellCustomer(
             trx,
             {
@@ -377,6 +426,31 @@ export function createCasesService(db: Db, dependencies: Dependencies) {
             { serviceName: service.name, dueDate: lastDueDay(dueAt) },
             { address: created ? created.address : address },
           );
+          for (const file of input.attachments ?? []) {
+            const attachmentId = await repo.insertAttachment(trx, {
+              caseId: id,
+              councilId,
+              fileKey: file.key,
+              fileName: file.fileName,
+              contentType: file.contentType,
+              sizeBytes: file.sizeBytes,
+              sha256: file.sha256,
+              visibility: file.visibility,
+              uploadedBy: actor.kind === 'staff' ? actor.id : null,
+              uploadedByApiKey: actor.kind === 'api_key' ? actor.id : null,
+            });
+            await repo.insertEvents(trx, [
+              {
+                caseId: id,
+                councilId,
+                kind: 'attachment_added',
+                visibility: file.visibility,
+                actor: who,
+                details: { attachmentId, fileName: file.fileName },
+              },
+            ]);
+          }
+          if (options.alongside) await options.alongside(trx, { id, reference: value.reference, councilId });
           return {
             id,
             reference: value.reference,
@@ -390,6 +464,7 @@ export function createCasesService(db: Db, dependencies: Dependencies) {
               : (service.routingRules.find((rule) => rule.teamId === route.teamId)?.teamName ?? service.teamName),
             dueAt,
             linkedTo: primary?.reference ?? null,
+            customerId: value.customerId,
             alreadyReported: nearby,
             /** False when the same submission, sent before, gave its case back. */
             isNew: true,
@@ -476,7 +551,12 @@ export function createCasesService(db: Db, dependencies: Dependencies) {
      * "already reported" get the same public updates and status changes, and their residents
      * are told too.
      */
-    async addUpdate(actor: Actor, reference: string, input: CaseUpdateInput) {
+    async addUpdate(
+      actor: Actor,
+      reference: string,
+      input: CaseUpdateInput,
+      options: { alongside?: Alongside<{ caseId: string; councilId: string; updateId: string }> } = {},
+    ) {
       const needsUpdateRight = input.visibility === 'public' || input.status !== undefined;
       const record = await requireCase(actor, reference, needsUpdateRight ? 'update' : 'note');
       const text = input.text.trim();
@@ -532,6 +612,25 @@ export function createCasesService(db: Db, dependencies: Dependencies) {
           changes: to ? { status: { from: current.status, to } } : undefined,
           details: { updateId, followers: followers.map((follower) => follower.reference) },
         });
+        // Told to other systems (webhooks): each status change, and each public update. Internal
+        // notes stay inside OneDoor (a status change made with one is told, without its text).
+        for (const target of [record, ...followers]) {
+          const moved = events.find((event) => event.caseId === target.id && event.kind === 'status_changed');
+          if (!moved && input.visibility !== 'public') continue;
+          await recordEvent(trx, {
+            councilId: record.councilId,
+            organisationId: record.organisation.id,
+            type: moved ? 'case.status_changed' : 'case.update_added',
+            subject: target.reference,
+            occurredAt: at,
+            data: {
+              reference: target.reference,
+              updateId,
+              ...(moved ? { from: moved.statusFrom, to: moved.statusTo } : {}),
+              update: input.visibility === 'public' ? text : null,
+            },
+          });
+        }
         if (input.visibility === 'public') {
           const event =
             to === 'resolved'
@@ -559,8 +658,11 @@ export function createCasesService(db: Db, dependencies: Dependencies) {
             await tellCustomer(trx, { ...target, recordId: target.reference, occurrence: updateId }, event, {
               serviceName: record.service.name,
               updateText: text,
+              // A reopening says when the case is now due (case.reopened needs it).
+              dueDate: lastDueDay(record.dueAt),
             });
         }
+        if (options.alongside) await options.alongside(trx, { caseId: record.id, councilId: record.councilId, updateId });
         return { status: to ?? current.status, updateId, followers: followers.map((follower) => follower.reference) };
       });
     },
@@ -701,6 +803,34 @@ export function createCasesService(db: Db, dependencies: Dependencies) {
       return found;
     },
 
+    // For integrations (Open311): listing a council's cases and the public changes on them.
+
+    /** The council's cases the actor may read, matching every condition given, newest first. */
+    async list(actor: Actor, filter: Omit<repo.CaseListFilter, 'councilId'>, options: { council?: string } = {}) {
+      const councilId = councilOf(actor, options.council);
+      const records = (await repo.listCases(db, { ...filter, councilId })).filter((record) =>
+        casePolicy.can(actor, 'read', placement(record)),
+      );
+      // What another system read of residents' cases is on the record, as a case page's view is.
+      if (records.length > 0)
+        await recordAudit(db, actor, {
+          action: 'case.list',
+          organisationId: councilId,
+          recordType: 'case',
+          details: { references: records.slice(0, 100).map((record) => record.reference), count: records.length },
+        });
+      return records;
+    },
+
+    /** Public updates and status changes on the council's cases the actor may read, in [from, to], oldest first. */
+    async publicChanges(actor: Actor, window: { from: Date; to: Date; limit: number }, options: { council?: string } = {}) {
+      const councilId = councilOf(actor, options.council);
+      const changes = await repo.publicChanges(db, { ...window, councilId });
+      return changes.filter((change) =>
+        casePolicy.can(actor, 'read', { councilId: change.councilId, organisationId: change.organisationId, assignedTo: null }),
+      );
+    },
+
     /** A customer's cases, newest first (the customers capability has already checked the actor may see the customer). */
     async casesOfCustomer(customerId: string) {
       return await repo.casesOfCustomer(db, customerId);
@@ -836,7 +966,7 @@ export function createCasesService(db: Db, dependencies: Dependencies) {
           details: { from: item.assigned_to, to: userId },
         })),
       );
-      for (const item of changing)
+      for (const item of changing) {
         await recordAudit(trx, actor, {
           action: 'case.assign',
           organisationId: item.council_id,
@@ -844,6 +974,14 @@ export function createCasesService(db: Db, dependencies: Dependencies) {
           recordId: item.id,
           changes: { assignedTo: { from: item.assigned_to, to: userId } },
         });
+        await recordEvent(trx, {
+          councilId: item.council_id,
+          organisationId: item.organisation_id,
+          type: 'case.assigned',
+          subject: item.reference,
+          data: { reference: item.reference, teamId, from: item.assigned_to, to: userId },
+        });
+      }
       return { assigned: changing.map((item) => item.reference), assignee };
     });
   }

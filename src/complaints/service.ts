@@ -13,6 +13,7 @@ import {
 } from '../cases/service.ts';
 import { timelineActor, type Actor } from '../platform/actor.ts';
 import { changesBetween, recordAudit } from '../platform/audit/audit.ts';
+import { recordEvent } from '../platform/events/events.ts';
 import { Conflict, Invalid, NotFound, type FieldError } from '../platform/errors.ts';
 import { isCalendarDate, isOneOf, todayInLondon } from '../platform/forms.ts';
 import { isUuid } from '../platform/ids.ts';
@@ -358,6 +359,26 @@ export function createComplaintsService(db: Db, dependencies: Dependencies) {
               'receivedAt',
             ]),
           });
+          // Told to other systems (webhooks): what kind of feedback, about what, and its deadlines; not its words.
+          await recordEvent(trx, {
+            councilId,
+            type: 'complaint.created',
+            subject: value.reference,
+            occurredAt: receivedAt,
+            data: {
+              reference: value.reference,
+              kind,
+              status: 'open',
+              stage: value.stage,
+              channel: value.channel,
+              category: value.category,
+              service: service ? { code: service.code, name: service.name } : null,
+              teamId: value.teamId,
+              receivedAt: receivedAt.toISOString(),
+              acknowledgeBy: acknowledge?.dueAt.toISOString() ?? null,
+              respondBy: respond?.dueAt.toISOString() ?? null,
+            },
+          });
           // A compliment or comment is passed to the team it is about, at its shared mailbox.
           const mailbox = !isComplaint && value.teamId ? await repo.teamMailbox(trx, value.teamId) : undefined;
           if (mailbox?.email)
@@ -654,6 +675,19 @@ export function createComplaintsService(db: Db, dependencies: Dependencies) {
           await repo.updateComplaint(trx, record.id, { stage: 2, status: 'open', closedAt: null });
           await event(trx, actor, record, { kind: 'escalated', stage: 2, body: reason, occurredAt: at });
           await audit(trx, actor, record, 'escalate', { stage: 2, requestedAt: at });
+          await recordEvent(trx, {
+            councilId: record.councilId,
+            type: 'complaint.stage_changed',
+            subject: record.reference,
+            occurredAt: at,
+            data: {
+              reference: record.reference,
+              from: record.stage,
+              to: 2,
+              acknowledgeBy: acknowledge.dueAt.toISOString(),
+              respondBy: respond.dueAt.toISOString(),
+            },
+          });
           await tellComplainant(
             trx,
             customerOf(record),

@@ -400,7 +400,8 @@ export interface CaseEventsTable {
     | 'escalated'
     | 'linked'
     | 'attachment_added'
-    | 'satisfaction';
+    | 'satisfaction'
+    | 'customer_message';
   visibility: 'public' | 'internal';
   body: string | null;
   status_from: string | null;
@@ -893,7 +894,132 @@ export interface PerformanceActionsTable {
   updated_at: UpdatedAt;
 }
 
+export interface DomainEventsTable {
+  id: Generated<string>;
+  council_id: string;
+  organisation_id: string | null;
+  type: string;
+  subject: string;
+  data: ColumnType<Record<string, unknown>, string, string>;
+  occurred_at: ColumnType<Date, Date | string | undefined, never>;
+  fanned_out_at: Timestamp | null;
+  created_at: CreatedAt;
+}
+
+export interface WebhookSubscriptionsTable {
+  id: Generated<string>;
+  organisation_id: string;
+  name: string;
+  url: string;
+  event_types: string[];
+  secret: string | null;
+  status: Generated<'active' | 'paused'>;
+  paused_reason: 'failures' | 'administrator' | null;
+  paused_at: Timestamp | null;
+  consecutive_failures: Generated<number>;
+  last_delivery_at: Timestamp | null;
+  last_delivery_outcome: 'delivered' | 'failed' | null;
+  secret_rotated_at: Timestamp | null;
+  created_by: string | null;
+  deleted_at: Timestamp | null;
+  created_at: CreatedAt;
+  updated_at: UpdatedAt;
+}
+
+export type WebhookDeliveryStatus = 'pending' | 'sending' | 'held' | 'delivered' | 'failed' | 'cancelled';
+
+export interface WebhookDeliveriesTable {
+  id: Generated<string>;
+  subscription_id: string;
+  event_id: string;
+  organisation_id: string;
+  event_type: string;
+  status: Generated<WebhookDeliveryStatus>;
+  attempts: Generated<number>;
+  job_id: string;
+  claimed_at: Timestamp | null;
+  last_status_code: number | null;
+  last_error: string | null;
+  queued_at: ColumnType<Date, Date | string | undefined, Date | string>;
+  delivered_at: Timestamp | null;
+  created_at: CreatedAt;
+  updated_at: UpdatedAt;
+}
+
+export interface WebhookAttemptsTable {
+  id: Generated<number>;
+  delivery_id: string;
+  attempted_at: ColumnType<Date, Date | string | undefined, never>;
+  outcome: 'delivered' | 'failed';
+  status_code: number | null;
+  duration_ms: number;
+  error: string | null;
+  response_excerpt: string | null;
+  created_at: CreatedAt;
+}
+
+/** Email taken from the mail relay or the IMAP mailbox (0019_inbound_email). */
+export interface InboundEmailsTable {
+  id: Generated<string>;
+  council_id: string;
+  message_id: string;
+  via: 'relay' | 'imap';
+  from_address: string | null;
+  from_name: string | null;
+  subject: string | null;
+  body_text: string | null;
+  sent_at: Date | null;
+  received_at: Timestamp;
+  in_reply_to: string | null;
+  automatic: Generated<boolean>;
+  outcome: 'case_update' | 'contact' | 'unmatched';
+  case_id: string | null;
+  contact_id: string | null;
+  customer_id: string | null;
+  size_bytes: number;
+  sha256: string;
+  attachment_count: Generated<number>;
+  attachment_bytes: Generated<number>;
+  attachments: ColumnType<unknown, string | undefined, string | undefined>;
+  created_at: CreatedAt;
+  updated_at: UpdatedAt;
+}
+
+/** What a request raised through Open311 keeps beside its case (0020_open311). */
+export interface Open311RequestsTable {
+  case_id: string;
+  council_id: string;
+  api_key_id: string;
+  jurisdiction_id: string | null;
+  fixmystreet_id: string | null;
+  attributes: ColumnType<Record<string, string>, string, string>;
+  address_string: string | null;
+  media_urls: ColumnType<string[], string, string>;
+  created_at: CreatedAt;
+}
+
+/** An update an Open311 client (FixMyStreet) posted onto a case, once per its own update id (0020_open311). */
+export interface Open311UpdatesTable {
+  id: Generated<string>;
+  case_id: string;
+  council_id: string;
+  api_key_id: string;
+  external_update_id: string;
+  case_update_id: string;
+  status: string;
+  description: string | null;
+  name: string | null;
+  email: string | null;
+  media_url: string | null;
+  updated_datetime: Timestamp | null;
+  created_at: CreatedAt;
+}
+
 export interface Database {
+  domain_events: DomainEventsTable;
+  webhook_subscriptions: WebhookSubscriptionsTable;
+  webhook_deliveries: WebhookDeliveriesTable;
+  webhook_attempts: WebhookAttemptsTable;
   organisations: OrganisationsTable;
   teams: TeamsTable;
   staff_users: StaffUsersTable;
@@ -957,6 +1083,9 @@ export interface Database {
   performance_manual_indicators: PerformanceManualIndicatorsTable;
   performance_manual_values: PerformanceManualValuesTable;
   performance_actions: PerformanceActionsTable;
+  inbound_emails: InboundEmailsTable;
+  open311_requests: Open311RequestsTable;
+  open311_updates: Open311UpdatesTable;
 }
 
 export type OrganisationRow = Selectable<OrganisationsTable>;

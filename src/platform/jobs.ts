@@ -33,6 +33,8 @@ export interface QueueWorker<Data extends object = Record<string, unknown>> {
   expireInSeconds?: number;
   /** How often an idle worker looks for new jobs (pg-boss's default is 2 s). */
   pollingIntervalSeconds?: number;
+  /** How many jobs of the queue this node runs at once (1 unless said): for handlers that wait on others, such as HTTP calls. */
+  concurrency?: number;
   /** Throw to have the job retried (while retries remain). */
   handle(data: Data, job: JobInHand): Promise<void>;
 }
@@ -47,8 +49,19 @@ export async function startJobs(
   log: { error(object: unknown, message: string): void },
   // eslint-disable-next-line @typescript-eslint/no-explicit-any -- workers of differing data shapes
   workers: QueueWorker<any>[] = [],
+  options: {
+    /** How often pg-boss looks for jobs whose worker died (past their expiry) to retry them; its default is 120 s. */
+    maintenanceIntervalSeconds?: number;
+  } = {},
 ): Promise<Jobs> {
-  const boss = new PgBoss({ connectionString, schema: SCHEMA, max: 4, application_name: 'onedoor-jobs' });
+  survivePgBossConnectionLoss(log);
+  const boss = new PgBoss({
+    connectionString,
+    schema: SCHEMA,
+    max: 4,
+    application_name: 'onedoor-jobs',
+    ...(options.maintenanceIntervalSeconds ? { maintenanceIntervalSeconds: options.maintenanceIntervalSeconds } : {}),
+  });
   // Once stopping, PostgreSQL closing pg-boss's last connections is expected, not an error.
   let stopping = false;
   boss.on('error', (error) => {
@@ -76,14 +89,26 @@ export async function startJobs(
     });
   }
   for (const worker of workers) {
-    await boss.work<Record<string, unknown>>(
-      worker.name,
-      { includeMetadata: true, batchSize: 1, pollingIntervalSeconds: worker.pollingIntervalSeconds ?? 2 },
-      async ([job]) => {
-        if (!job) return;
-        await worker.handle(job.data, { id: job.id, retryCount: job.retryCount, retryLimit: job.retryLimit });
-      },
-    );
+    // Each `work` is one job at a time; several of them run the queue's jobs side by side.
+    for (let copy = 0; copy < Math.max(1, worker.concurrency ?? 1); copy++) {
+      // Filled in once `work` answers; a job may arrive before that (then nothing is hurried).
+      const registered: { workerId?: string } = {};
+      registered.workerId = await boss.work<Record<string, unknown>>(
+        worker.name,
+        { includeMetadata: true, batchSize: 1, pollingIntervalSeconds: worker.pollingIntervalSeconds ?? 2 },
+        async ([job]) => {
+          if (!job) return;
+          try {
+            await worker.handle(job.data, { id: job.id, retryCount: job.retryCount, retryLimit: job.retryLimit });
+          } finally {
+            // pg-boss waits its polling interval after every fetch, even one that found a job:
+            // one job every 2 seconds. Having found one, look for the next at once instead; the
+            // interval then applies only once the queue is empty.
+            if (registered.workerId) boss.notifyWorker(registered.workerId);
+          }
+        },
+      );
+    }
   }
   return {
     async stop() {
@@ -91,6 +116,35 @@ export async function startJobs(
       await boss.stop({ graceful: true, timeout: 10_000, wait: true });
     },
   };
+}
+
+/** Whether `error` says the database could not be reached or dropped the connection (rather than refused a statement). */
+export function isConnectionFailure(error: unknown): boolean {
+  const { code, message } = (error ?? {}) as { code?: unknown; message?: unknown };
+  if (
+    typeof code === 'string' &&
+    (/^(08|57P0)/.test(code) || ['ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'ETIMEDOUT'].includes(code))
+  )
+    return true;
+  return typeof message === 'string' && /^Connection terminated|timeout exceeded when trying to connect/i.test(message);
+}
+
+let guarding = false;
+
+/**
+ * pg-boss 10 does not await the calls that record a job as completed or failed, so with the
+ * database away (restarted, failed over) they reject with nobody listening, and Node ends the
+ * process. Those rejections, and only those (the connection lost), are logged instead: the job is
+ * run again after its expiry, which is safe since every handler is idempotent. Any other
+ * unhandled rejection still ends the process, as before.
+ */
+function survivePgBossConnectionLoss(log: { error(object: unknown, message: string): void }): void {
+  if (guarding) return;
+  guarding = true;
+  process.on('unhandledRejection', (reason) => {
+    if (!isConnectionFailure(reason)) throw reason;
+    log.error({ err: reason }, 'background jobs: the database could not be reached');
+  });
 }
 
 // pg-boss builds its insert from its own plans; this instance is never started and never
@@ -138,4 +192,20 @@ export async function enqueue(
     },
   };
   return await enqueuer.send(name, data, { ...sendOptions, db: onCallersConnection });
+}
+
+/**
+ * Of the jobs `ids` on queue `name`, those still to run: waiting, waiting to retry, or running.
+ * A sweep that finds work left undone asks this before it enqueues the work again under a new id
+ * (an id whose job has finished, failed or been kept would make `enqueue` a no-op).
+ */
+export async function jobsStillToRun(db: Queryable, name: string, ids: readonly string[]): Promise<Set<string>> {
+  if (ids.length === 0) return new Set();
+  const { rows } = await sql<{ present: boolean }>`select ${jobTablesPresent()} as present`.execute(db);
+  if (!rows[0]?.present) return new Set();
+  const live = await sql<{ id: string }>`
+    select id::text as id from ${sql.table(`${SCHEMA}.job`)}
+    where name = ${name} and id = any(${[...ids]}::uuid[]) and state in ('created', 'retry', 'active')
+  `.execute(db);
+  return new Set(live.rows.map((row) => row.id));
 }

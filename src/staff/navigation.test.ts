@@ -37,6 +37,7 @@ describe('the staff desktop navigation', () => {
       'outbox',
       'closures',
       'apiKeys',
+      'webhooks',
     ]);
   });
 
@@ -171,6 +172,7 @@ describe('the staff desktop navigation', () => {
       'audit',
       'closures',
       'apiKeys',
+      'webhooks',
     ]);
   });
 

@@ -10,6 +10,7 @@ import type { Role, StaffActor } from '../platform/actor.ts';
 import type { Translate } from '../platform/i18n.ts';
 import { OUTBOX_ROLES, outboxPolicy } from '../platform/notifications/policy.ts';
 import { knowledgePolicy } from '../services/knowledgePolicy.ts';
+import { webhookAdministrationPolicy } from '../integration/webhooks/policy.ts';
 import { catalogueAdministrationPolicy } from '../services/policy.ts';
 
 interface Section {
@@ -143,6 +144,13 @@ export const SECTIONS: Section[] = [
     opens: (actor) => closurePolicy.can(actor, 'read', { organisationId: actor.organisationId }),
   },
   { key: 'apiKeys', href: '/staff/admin/api-keys', roles: ['admin'] },
+  {
+    key: 'webhooks',
+    href: '/staff/admin/webhooks',
+    roles: ['admin'],
+    opens: (actor) => webhookAdministrationPolicy.can(actor, 'open', null),
+    messages: { label: 'webhooks.navigation.label', description: 'webhooks.navigation.description' },
+  },
 ];
 
 export const sectionLabel = (section: Section): string => section.messages?.label ?? `staff.sections.${section.key}`;

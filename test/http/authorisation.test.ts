@@ -16,6 +16,7 @@ const ADMIN_PAGES = [
   '/staff/audit',
   '/staff/admin/api-keys',
   '/staff/admin/closures',
+  '/staff/admin/webhooks',
 ];
 
 // The everyday work sections, by who does that work in a council: customers for those who serve

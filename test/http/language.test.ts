@@ -111,6 +111,7 @@ describe('the language of the pages', () => {
         'outbox',
         'closures',
         'apiKeys',
+        'webhooks',
       ].map((key) => cy(sectionLabel(SECTIONS.find((section) => section.key === key)!))),
     );
     const users = await client.get('/staff/admin/users');

@@ -17,6 +17,10 @@ import * as oneLogin from './0014_one_login.ts';
 import * as complaints from './0015_complaints.ts';
 import * as appointments from './0016_appointments.ts';
 import * as performance from './0017_performance.ts';
+import * as webhooks from './0018_webhooks.ts';
+import * as inboundEmail from './0019_inbound_email.ts';
+import * as open311 from './0020_open311.ts';
+import * as notificationsSending from './0021_notifications_sending.ts';
 
 export const migrations: Record<string, Migration> = {
   '0001_platform': platform,
@@ -35,4 +39,8 @@ export const migrations: Record<string, Migration> = {
   '0015_complaints': complaints,
   '0016_appointments': appointments,
   '0017_performance': performance,
+  '0018_webhooks': webhooks,
+  '0019_inbound_email': inboundEmail,
+  '0020_open311': open311,
+  '0021_notifications_sending': notificationsSending,
 };

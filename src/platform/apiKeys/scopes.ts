@@ -11,6 +11,8 @@ export const SCOPES = [
   'appointments:read',
   'appointments:write',
   'performance:read',
+  'open311:write',
+  'inbound-email:write',
 ] as const;
 
 export type Scope = (typeof SCOPES)[number];

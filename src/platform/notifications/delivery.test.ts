@@ -2,6 +2,9 @@
 // rolled back queues nothing; a message is queued once; the worker sends it once however often
 // its job is delivered; a failing provider is retried and then given up on.
 import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { sql } from 'kysely';
 import { freshDatabase, type TestDatabase } from '../../../test/support/database.ts';
@@ -9,8 +12,8 @@ import type { Db } from '../../db/database.ts';
 import { startJobs, type Jobs } from '../jobs.ts';
 import { deliverNotification, notificationJobs, sweepWaitingNotifications } from './delivery.ts';
 import { SEND_QUEUE, queueNotification, type NotificationRequest } from './outbox.ts';
-import { insertNotification } from './repo.ts';
-import { PermanentDeliveryError, type NotificationSender, type OutgoingMessage } from './senders.ts';
+import { claimForSending, insertNotification } from './repo.ts';
+import { directorySender, PermanentDeliveryError, type NotificationSender, type OutgoingMessage } from './senders.ts';
 
 const COUNCIL = '00000000-0000-4000-8000-00000000c0c1';
 
@@ -20,6 +23,7 @@ function aRecordingSender(): NotificationSender & { sent: OutgoingMessage[]; tri
   const tried: OutgoingMessage[] = [];
   return {
     name: 'recording',
+    idempotent: false,
     sent,
     tried,
     async send(message) {
@@ -51,6 +55,14 @@ function aReceivedMessage(overrides: Partial<NotificationRequest> = {}): Notific
     recordId: 'ODR-7K4M-2Q9P',
     ...overrides,
   };
+}
+
+/** Backdates a message's claim (its updated_at, which a trigger otherwise keeps current), as if taken that long ago. */
+async function claimedAgo(db: Db, id: string, interval: string) {
+  await db.transaction().execute(async (trx) => {
+    await sql`set local session_replication_role = replica`.execute(trx);
+    await sql`update notifications set updated_at = now() - ${interval}::interval where id = ${id}`.execute(trx);
+  });
 }
 
 async function until<T>(what: string, check: () => Promise<T | undefined>, timeoutMs = 20_000): Promise<T> {
@@ -98,6 +110,7 @@ describe('notification delivery', () => {
       retryDelaySeconds: 1,
       retryBackoff: false,
       sweepAfterSeconds: 60,
+      sendTimeoutSeconds: 30,
       pollingIntervalSeconds: 0.5,
     };
     const notifications = notificationJobs(db, sender, settings);
@@ -234,6 +247,72 @@ describe('notification delivery', () => {
     await statusBecomes(id, 'sent');
     assert.equal(await sweepWaitingNotifications(db, 60), 0, 'nothing is waiting');
     assert.equal(sender.sent.filter((message) => message.id === id).length, 1);
+  });
+
+  it('sends again, once, a message left sending by a process that died, only through a sender that delivers it once', async () => {
+    const directory = fs.mkdtempSync(path.join(os.tmpdir(), 'onedoor-sink-'));
+    const sink = directorySender(directory);
+    const id = (await insertNotification(db, {
+      councilId: COUNCIL,
+      event: 'case.received',
+      channel: 'email',
+      recipient: 'abandoned@example.com',
+      language: 'en',
+      template: 'case.received.email',
+      personalisation: {},
+      subject: 'We have your report',
+      body: 'Thank you',
+      recordType: 'case',
+      recordId: 'ODR-ABANDONED',
+      dedupeKey: 'case.received:ODR-ABANDONED:email:abandoned@example.com',
+    }))!;
+    // A worker took it and wrote it to the sink, then died before recording it as sent.
+    const taken = await claimForSending(db, id);
+    await sink.send({ id, channel: 'email', recipient: taken!.recipient, subject: taken!.subject, body: taken!.body });
+    const timeout = { maxAttempts: 3, sendTimeoutSeconds: 30 };
+    assert.equal(await deliverNotification(db, sink, id, timeout), 'skipped', 'not while its send may still be going on');
+    assert.deepEqual(await sweepWaitingNotifications(db, 60, { sendingAbandonedAfterSeconds: 30 }), 0);
+    await claimedAgo(db, id, '1 minute');
+    assert.equal(await deliverNotification(db, sender, id, timeout), 'skipped', 'a sender that might deliver twice leaves it');
+    assert.equal(await deliverNotification(db, sink, id, timeout), 'sent');
+    assert.deepEqual(
+      fs.readdirSync(directory).filter((name) => name.startsWith(id)),
+      [`${id}.json`],
+      'one delivery in the sink, though sent twice',
+    );
+    const row = await db
+      .selectFrom('notifications')
+      .select(['status', 'attempts'])
+      .where('id', '=', id)
+      .executeTakeFirstOrThrow();
+    assert.deepEqual(row, { status: 'sent', attempts: 2 });
+  });
+
+  it('sweeps up a message left sending by a process that died once its job has run out, for an idempotent sender', async () => {
+    const id = (await insertNotification(db, {
+      councilId: COUNCIL,
+      event: 'case.received',
+      channel: 'email',
+      recipient: 'swept@example.com',
+      language: 'en',
+      template: 'case.received.email',
+      personalisation: {},
+      subject: 'We have your report',
+      body: 'Thank you',
+      recordType: 'case',
+      recordId: 'ODR-SWEPT',
+      dedupeKey: 'case.received:ODR-SWEPT:email:swept@example.com',
+    }))!;
+    await claimForSending(db, id);
+    await claimedAgo(db, id, '10 minutes');
+    assert.equal(await sweepWaitingNotifications(db, 60), 0, 'not for a sender that might deliver twice');
+    assert.equal(await sweepWaitingNotifications(db, 60, { sendingAbandonedAfterSeconds: 30 }), 1);
+    // The worker here is the recording sender's, which is not idempotent: it leaves the message be.
+    const [job] = await until('its job to run', async () => {
+      const found = await jobsFor(id);
+      return found[0]?.state === 'completed' ? found : undefined;
+    });
+    assert.ok(job);
   });
 });
 

@@ -1,11 +1,14 @@
 // Sending queued messages: the `notifications.send` worker and a sweep for messages left waiting.
 // pg-boss delivers each job at least once, so a message is taken for sending only while it is
 // `queued`: a second delivery of the same job finds it `sending` or `sent` and does nothing.
-// A message left `sending` by a crash is not sent again — OneDoor cannot know whether the provider
-// had it — and stays visible in the outbox for staff to check.
+// A message left `sending` by a process that died is sent again only through a sender that
+// delivers a message once however often it is sent (the outbox, the directory): then every
+// message arrives exactly once. Through GOV.UK Notify or SMTP it is not — OneDoor cannot know
+// whether the provider had it — and stays visible in the outbox for staff to check.
+import crypto from 'node:crypto';
 import type { Db } from '../../db/database.ts';
 import { isUuid } from '../ids.ts';
-import { enqueue, type QueueWorker, type ScheduledJob } from '../jobs.ts';
+import { enqueue, jobsStillToRun, type QueueWorker, type ScheduledJob } from '../jobs.ts';
 import { SEND_QUEUE } from './outbox.ts';
 import { claimForSending, recordFailure, recordSent, waitingNotifications } from './repo.ts';
 import { PermanentDeliveryError, type NotificationSender } from './senders.ts';
@@ -18,6 +21,11 @@ export interface DeliverySettings {
   retryBackoff: boolean;
   /** A message still queued this long after queueing is enqueued again by the sweep. */
   sweepAfterSeconds: number;
+  /**
+   * How long one send may take. pg-boss then takes its job for dead and runs it again; a message
+   * `sending` for longer was abandoned by its process, and an idempotent sender sends it again.
+   */
+  sendTimeoutSeconds: number;
   pollingIntervalSeconds?: number;
 }
 
@@ -27,6 +35,7 @@ export const DEFAULT_DELIVERY: DeliverySettings = {
   retryDelaySeconds: 30,
   retryBackoff: true,
   sweepAfterSeconds: 300,
+  sendTimeoutSeconds: 120,
 };
 
 export type DeliveryOutcome = 'sent' | 'skipped' | 'failed';
@@ -40,9 +49,13 @@ export async function deliverNotification(
   db: Db,
   sender: NotificationSender,
   id: string,
-  settings: Pick<DeliverySettings, 'maxAttempts'> = DEFAULT_DELIVERY,
+  settings: Pick<DeliverySettings, 'maxAttempts' | 'sendTimeoutSeconds'> = DEFAULT_DELIVERY,
 ): Promise<DeliveryOutcome> {
-  const message = await claimForSending(db, id);
+  const message = await claimForSending(
+    db,
+    id,
+    sender.idempotent ? { retakeSendingAfterSeconds: settings.sendTimeoutSeconds } : {},
+  );
   if (!message) return 'skipped';
   let providerReference: string | null;
   try {
@@ -57,12 +70,27 @@ export async function deliverNotification(
   return 'sent';
 }
 
-/** Enqueues again every message left waiting (queued while jobs were down, say). Safe to run twice. */
-export async function sweepWaitingNotifications(db: Db, olderThanSeconds = DEFAULT_DELIVERY.sweepAfterSeconds): Promise<number> {
+/**
+ * Enqueues again every message left waiting (queued while jobs were down, say) and, with
+ * `sendingAbandonedAfterSeconds` (for an idempotent sender), every one left `sending` by a process
+ * that died and whose job has run out of retries. Safe to run twice.
+ */
+export async function sweepWaitingNotifications(
+  db: Db,
+  olderThanSeconds = DEFAULT_DELIVERY.sweepAfterSeconds,
+  options: { sendingAbandonedAfterSeconds?: number } = {},
+): Promise<number> {
+  const ids = await waitingNotifications(db, olderThanSeconds, 1000, options);
+  // A message's first job has the message's id; one still to run will send it. A job that has
+  // finished (run out of retries, say) keeps that id for a while, so the next is given a new one.
+  const live = await jobsStillToRun(db, SEND_QUEUE, ids);
   let enqueued = 0;
-  for (const id of await waitingNotifications(db, olderThanSeconds, 1000)) {
-    // The job's id is the message's: a job still waiting or retrying for it makes this a no-op.
-    if ((await enqueue(db, SEND_QUEUE, { notificationId: id }, { id })) !== null) enqueued += 1;
+  for (const id of ids) {
+    if (live.has(id)) continue;
+    const jobId =
+      (await enqueue(db, SEND_QUEUE, { notificationId: id }, { id })) ??
+      (await enqueue(db, SEND_QUEUE, { notificationId: id }, { id: crypto.randomUUID() }));
+    if (jobId !== null) enqueued += 1;
   }
   return enqueued;
 }
@@ -78,7 +106,7 @@ export function notificationJobs(
       {
         name: SEND_QUEUE,
         retry: { limit: settings.maxAttempts - 1, delaySeconds: settings.retryDelaySeconds, backoff: settings.retryBackoff },
-        expireInSeconds: 120,
+        expireInSeconds: settings.sendTimeoutSeconds,
         ...(settings.pollingIntervalSeconds ? { pollingIntervalSeconds: settings.pollingIntervalSeconds } : {}),
         async handle(data) {
           if (!isUuid(data.notificationId)) return;
@@ -90,7 +118,12 @@ export function notificationJobs(
       {
         name: 'notifications.sweep',
         cron: '*/5 * * * *',
-        run: () => sweepWaitingNotifications(db, settings.sweepAfterSeconds),
+        run: () =>
+          sweepWaitingNotifications(
+            db,
+            settings.sweepAfterSeconds,
+            sender.idempotent ? { sendingAbandonedAfterSeconds: settings.sendTimeoutSeconds } : {},
+          ),
       },
     ],
   };

@@ -76,16 +76,25 @@ export interface MessageToSend {
  * there is nothing to send — it was sent, failed or cancelled already, another worker holds it
  * this instant, or there is no such message — so a job delivered twice sends once.
  */
-export async function claimForSending(db: Db, id: string): Promise<MessageToSend | undefined> {
+export async function claimForSending(
+  db: Db,
+  id: string,
+  options: { retakeSendingAfterSeconds?: number } = {},
+): Promise<MessageToSend | undefined> {
   return await db.transaction().execute(async (trx) => {
     const row = await trx
       .selectFrom('notifications')
-      .select(['id', 'status'])
+      .select([
+        'id',
+        'status',
+        sql<boolean>`updated_at < now() - make_interval(secs => ${options.retakeSendingAfterSeconds ?? 0})`.as('stale'),
+      ])
       .where('id', '=', id)
       .forUpdate()
       .skipLocked()
       .executeTakeFirst();
-    if (row?.status !== 'queued') return undefined;
+    const abandoned = row?.status === 'sending' && options.retakeSendingAfterSeconds !== undefined && row.stale;
+    if (row?.status !== 'queued' && !abandoned) return undefined;
     const claimed = await trx
       .updateTable('notifications')
       .set({ status: 'sending', attempts: sql<number>`attempts + 1`, last_error: null })
@@ -129,17 +138,40 @@ export async function recordFailure(
     .execute();
 }
 
-/** Messages queued more than `olderThanSeconds` ago and still waiting, oldest first. */
-export async function waitingNotifications(db: Db, olderThanSeconds: number, limit: number): Promise<string[]> {
-  const rows = await db
+/**
+ * Messages queued more than `olderThanSeconds` ago and still waiting, oldest first; with
+ * `sendingAbandonedAfterSeconds`, also those left `sending` that long (their sender died).
+ */
+export async function waitingNotifications(
+  db: Db,
+  olderThanSeconds: number,
+  limit: number,
+  options: { sendingAbandonedAfterSeconds?: number } = {},
+): Promise<string[]> {
+  const queued = await db
     .selectFrom('notifications')
-    .select('id')
-    .where('status', 'in', ['queued'])
+    .select(['id', 'queued_at'])
+    .where('status', '=', 'queued')
     .where('queued_at', '<', sql<Date>`now() - make_interval(secs => ${olderThanSeconds})`)
     .orderBy('queued_at')
     .limit(limit)
     .execute();
-  return rows.map((row) => row.id);
+  const abandonedAfter = options.sendingAbandonedAfterSeconds;
+  const abandoned =
+    abandonedAfter === undefined
+      ? []
+      : await db
+          .selectFrom('notifications')
+          .select(['id', 'queued_at'])
+          .where('status', '=', 'sending')
+          .where('updated_at', '<', sql<Date>`now() - make_interval(secs => ${abandonedAfter})`)
+          .orderBy('updated_at')
+          .limit(limit)
+          .execute();
+  return [...queued, ...abandoned]
+    .sort((a, b) => a.queued_at.getTime() - b.queued_at.getTime())
+    .slice(0, limit)
+    .map((row) => row.id);
 }
 
 export interface OutboxEntry {

@@ -1,6 +1,9 @@
 // How a queued message leaves OneDoor: by default it does not (the outbox sender records it as
-// sent, for staff to read at /staff/outbox); or through GOV.UK Notify; or by email over SMTP.
+// sent, for staff to read at /staff/outbox); or as a file in a directory; or through GOV.UK
+// Notify; or by email over SMTP.
 // A sender throws PermanentDeliveryError when trying again cannot help, anything else to be retried.
+import fs from 'node:fs/promises';
+import path from 'node:path';
 import nodemailer from 'nodemailer';
 import { NotifyClient } from 'notifications-node-client';
 import type { NotificationSettings } from '../../config.ts';
@@ -17,8 +20,14 @@ export interface OutgoingMessage {
 }
 
 export interface NotificationSender {
-  /** Recorded as the message's provider: `outbox`, `notify` or `smtp`. */
+  /** Recorded as the message's provider: `outbox`, `directory`, `notify` or `smtp`. */
   readonly name: string;
+  /**
+   * Whether sending one message (the same id) twice delivers it once. Then a message left
+   * `sending` by a process that died is sent again; otherwise it is left for staff to check,
+   * since OneDoor cannot know whether the provider had it.
+   */
+  readonly idempotent: boolean;
   send(message: OutgoingMessage): Promise<{ providerReference: string | null }>;
 }
 
@@ -33,8 +42,44 @@ export class PermanentDeliveryError extends Error {
 /** The default: delivery is recording the message as sent to the local outbox. Nothing leaves the machine. */
 export const outboxSender: NotificationSender = {
   name: 'outbox',
+  idempotent: true,
   send: () => Promise.resolve({ providerReference: null }),
 };
+
+/**
+ * A local sink: each message is written to `<directory>/<id>.json` (channel, recipient, subject,
+ * body), for a print room, a mail relay that picks files up, or to watch what would be sent. A
+ * message's file is made whole under another name and then linked to its own, which fails if it
+ * is there already: sending a message twice delivers it once.
+ */
+export function directorySender(directory: string, options: { delayMs?: number } = {}): NotificationSender {
+  return {
+    name: 'directory',
+    idempotent: true,
+    async send(message) {
+      if (options.delayMs) await new Promise((resolve) => setTimeout(resolve, options.delayMs));
+      await fs.mkdir(directory, { recursive: true });
+      const final = path.join(directory, `${message.id}.json`);
+      const partial = path.join(directory, `.${message.id}.${process.pid}.${Date.now()}.partial`);
+      const content = {
+        id: message.id,
+        channel: message.channel,
+        recipient: message.recipient,
+        subject: message.subject,
+        body: message.body,
+      };
+      await fs.writeFile(partial, `${JSON.stringify(content, null, 2)}\n`);
+      try {
+        await fs.link(partial, final);
+      } catch (error) {
+        if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+      } finally {
+        await fs.rm(partial, { force: true });
+      }
+      return { providerReference: `${message.id}.json` };
+    },
+  };
+}
 
 /** The part of GOV.UK Notify's client this uses (passed in by tests; the real one by default). */
 export interface NotifyApi {
@@ -66,6 +111,7 @@ export function notifySender(
 ): NotificationSender {
   return {
     name: 'notify',
+    idempotent: false,
     async send(message) {
       const personalisation = { subject: message.subject ?? '', body: message.body };
       try {
@@ -120,6 +166,7 @@ export function smtpSender(
 ): NotificationSender {
   return {
     name: 'smtp',
+    idempotent: false,
     async send(message) {
       if (message.channel !== 'email') {
         throw new PermanentDeliveryError(
@@ -149,6 +196,8 @@ export function senderFor(settings: NotificationSettings): NotificationSender {
   switch (settings.sender) {
     case 'outbox':
       return outboxSender;
+    case 'directory':
+      return directorySender(settings.directory);
     case 'notify':
       return notifySender(settings.apiKey, settings.templates);
     case 'smtp':

@@ -1,0 +1,94 @@
+// A resident's own message on their case, arriving by another way than the staff desktop (an
+// email reply quoting the case's reference): it goes on the case's timeline as theirs, and a case
+// waiting for them goes back to the team. Nobody is notified: telling the resident about their own
+// message would answer an email with an email, and could loop with an auto-responder.
+import type { Queryable, Tx } from '../db/database.ts';
+import { recordAudit } from '../platform/audit/audit.ts';
+import type { Actor } from '../platform/actor.ts';
+import type { CaseStatus } from './lifecycle.ts';
+import { normaliseCaseReference } from './reference.ts';
+import * as repo from './repo.ts';
+import { UPDATE_MAX_LENGTH } from './service.ts';
+
+/** A case as a customer's message needs it: whose it is, whose council, where it stands. */
+export interface CaseForCustomerMessage {
+  id: string;
+  reference: string;
+  councilId: string;
+  customerId: string | null;
+  status: CaseStatus;
+}
+
+/** The case with this reference in this council, or undefined. */
+export async function caseForCustomerMessage(
+  db: Queryable,
+  councilId: string,
+  reference: string,
+): Promise<CaseForCustomerMessage | undefined> {
+  const normalised = normaliseCaseReference(reference);
+  if (!normalised) return undefined;
+  const row = await db
+    .selectFrom('cases')
+    .select(['id', 'reference', 'council_id', 'customer_id', 'status'])
+    .where('reference', '=', normalised)
+    .where('council_id', '=', councilId)
+    .executeTakeFirst();
+  return row
+    ? { id: row.id, reference: row.reference, councilId: row.council_id, customerId: row.customer_id, status: row.status }
+    : undefined;
+}
+
+/**
+ * Adds the case's customer's message to its timeline in `trx` (an internal `customer_message`
+ * event by the resident; staff read it, the tracking page does not repeat it back). A case
+ * awaiting the customer moves to in progress. The caller has checked the message is from the
+ * case's customer. Answers the status the case is in afterwards.
+ */
+export async function addCustomerMessageIn(
+  trx: Tx,
+  actor: Actor,
+  target: CaseForCustomerMessage,
+  message: { text: string; channel: 'email'; details?: Record<string, unknown> },
+  at: Date,
+): Promise<{ status: CaseStatus; moved: boolean }> {
+  const current = await repo.lockCase(trx, target.id);
+  const text = message.text.trim().slice(0, UPDATE_MAX_LENGTH) || null;
+  const resident = { type: 'resident' as const, id: null, label: null };
+  const events: repo.NewEvent[] = [
+    {
+      caseId: target.id,
+      councilId: target.councilId,
+      kind: 'customer_message',
+      visibility: 'internal',
+      body: text,
+      actor: resident,
+      details: { channel: message.channel, ...message.details },
+      occurredAt: at,
+    },
+  ];
+  const moved = current.status === 'awaiting_customer';
+  if (moved) {
+    await repo.setStatus(trx, [target.id], 'in_progress', at);
+    events.push({
+      caseId: target.id,
+      councilId: target.councilId,
+      kind: 'status_changed',
+      visibility: 'internal',
+      statusFrom: 'awaiting_customer',
+      statusTo: 'in_progress',
+      actor: resident,
+      details: { because: 'customer_message' },
+      occurredAt: at,
+    });
+  }
+  await repo.insertEvents(trx, events);
+  await recordAudit(trx, actor, {
+    action: 'case.customer_message',
+    organisationId: target.councilId,
+    recordType: 'case',
+    recordId: target.id,
+    changes: moved ? { status: { from: 'awaiting_customer', to: 'in_progress' } } : undefined,
+    details: { channel: message.channel, ...message.details },
+  });
+  return { status: moved ? 'in_progress' : current.status, moved };
+}
