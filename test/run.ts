@@ -4,7 +4,8 @@
 // or, with TEST_DATABASE_URL set, that server. A template database is migrated once; each test
 // file clones its own database from it (CREATE DATABASE ... TEMPLATE), so files run in parallel
 // without seeing each other's data. Browser tests run where Chromium is found and are skipped
-// elsewhere; REQUIRE_BROWSER=1 makes a missing Chromium a failure.
+// elsewhere; REQUIRE_BROWSER=1 makes a missing Chromium a failure. The reliability tests
+// (test/reliability) run only with `--reliability`, one file at a time.
 import { spawn } from 'node:child_process';
 import crypto from 'node:crypto';
 import fs from 'node:fs';
@@ -16,7 +17,10 @@ import { startEmbeddedPostgres, type EmbeddedPostgres } from '../src/db/embedded
 import { migrateToLatest } from '../src/db/migrate.ts';
 import { ensureAssetsBuilt, PROJECT_ROOT } from '../src/platform/assets.ts';
 
-const patterns = process.argv.slice(2);
+// `--reliability` runs test/reliability instead (processes killed under load: `npm run test:reliability`).
+const reliability = process.argv.includes('--reliability');
+const patterns = process.argv.slice(2).filter((argument) => argument !== '--reliability');
+const RELIABILITY_DIRECTORY = `test${path.sep}reliability${path.sep}`;
 const runId = `${Date.now().toString(36)}${crypto.randomBytes(3).toString('hex')}`;
 const templateName = `onedoor_test_template_${runId}`;
 
@@ -31,6 +35,7 @@ function findTests(directory: string): string[] {
 async function main(): Promise<number> {
   const files = [...findTests(path.join(PROJECT_ROOT, 'src')), ...findTests(path.join(PROJECT_ROOT, 'test'))]
     .map((file) => path.relative(PROJECT_ROOT, file))
+    .filter((file) => file.startsWith(RELIABILITY_DIRECTORY) === reliability)
     .filter((file) => patterns.length === 0 || patterns.some((pattern) => file.includes(pattern)))
     .sort();
   if (files.length === 0) {
@@ -60,7 +65,10 @@ async function main(): Promise<number> {
     await migrateToLatest(db);
     await db.destroy();
 
-    const concurrency = Number(process.env.TEST_CONCURRENCY ?? Math.max(2, Math.min(4, os.availableParallelism())));
+    // The reliability tests run one at a time: each starts, kills and restarts processes of its own.
+    const concurrency = reliability
+      ? 1
+      : Number(process.env.TEST_CONCURRENCY ?? Math.max(2, Math.min(4, os.availableParallelism())));
     return await new Promise<number>((resolve) => {
       const child = spawn(
         process.execPath,

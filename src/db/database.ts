@@ -31,6 +31,11 @@ export function createDb(connectionString: string, poolSize = 10): { db: Db; poo
   // A connection that dies while idle (database restarted) must not crash the process:
   // the pool drops it and the next query opens a new one.
   pool.on('error', () => undefined);
+  // Nor one that dies while checked out (a transaction held while the request does other work,
+  // when the database is restarted): the pool listens only to idle connections, and an 'error'
+  // nobody listens to ends the process. The query in hand fails, which is what is wanted, and
+  // the pool drops the connection when it is given back.
+  pool.on('connect', (client) => client.on('error', () => undefined));
   const dialect = new UnitOfWorkDialect(new PostgresDialect({ pool }));
   const db = new Kysely<Database>({ dialect });
   registerUnitOfWork(db, dialect);

@@ -5,6 +5,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { sql } from 'kysely';
 import type { Db } from '../db/database.ts';
+import { beginUnitOfWork } from '../db/unitOfWork.ts';
 import { systemActor } from '../platform/actor.ts';
 import { passwordProblem } from '../platform/passwords.ts';
 import * as repo from './repo.ts';
@@ -18,10 +19,31 @@ export interface FirstStartOutcome {
   credentialsFile?: string;
 }
 
-export async function ensureCouncilAndAdministrator(
-  db: Db,
-  options: { dataDir: string; councilName: string; admin?: { email: string; password: string }; warn(line: string): void },
-): Promise<FirstStartOutcome> {
+export async function ensureCouncilAndAdministrator(db: Db, options: FirstStartOptions): Promise<FirstStartOutcome> {
+  // Several nodes starting at once on an empty database would each make the council and its
+  // administrator, and all but one fail: they take turns, each in one transaction.
+  const unit = await beginUnitOfWork(db);
+  try {
+    const outcome = await unit.run(async () => {
+      await sql`select pg_advisory_xact_lock(hashtext('onedoor:first-start'))`.execute(db);
+      return await ensureOnce(db, options);
+    });
+    await unit.commit();
+    return outcome;
+  } catch (error) {
+    await unit.rollback();
+    throw error;
+  }
+}
+
+interface FirstStartOptions {
+  dataDir: string;
+  councilName: string;
+  admin?: { email: string; password: string };
+  warn(line: string): void;
+}
+
+async function ensureOnce(db: Db, options: FirstStartOptions): Promise<FirstStartOutcome> {
   const actor = systemActor('first-start');
   let council = await repo.findFirstCouncil(db);
   if (!council) {
