@@ -11,12 +11,17 @@ describe('the address of a request as the logs keep it', () => {
     assert.equal(redactUrl('/track/abc/attachments/1f2e'), '/track/[redacted]/attachments/1f2e');
     assert.equal(redactUrl('/account/confirm/tok3n'), '/account/confirm/[redacted]');
     assert.equal(redactUrl('/account/reset/tok3n?lang=cy'), '/account/reset/[redacted]?lang=cy');
+    assert.equal(redactUrl('/appointments/manage/tok3n/cancel'), '/appointments/manage/[redacted]/cancel');
   });
 
   it('hides secret query parameters and keeps the rest', () => {
     assert.equal(
       redactUrl('/account/one-login/callback?code=s3cret&state=xyz&lang=cy'),
       '/account/one-login/callback?code=%5Bredacted%5D&state=%5Bredacted%5D&lang=cy',
+    );
+    assert.equal(
+      redactUrl('/open311/v2/servicerequestupdates.xml?api_key=odk_s3cret&start_date=2026-12-01'),
+      '/open311/v2/servicerequestupdates.xml?api_key=%5Bredacted%5D&start_date=2026-12-01',
     );
   });
 

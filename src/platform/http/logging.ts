@@ -1,14 +1,15 @@
 // Fastify's logger (pino), with every secret a request can carry taken out: headers and form
 // fields by path, and the secrets that ride in addresses (a resident's tracking link, an
-// account's confirmation and reset links, One Login's code and state) by rewriting the URL.
+// account's confirmation and reset links, an appointment's private link, One Login's code and
+// state, an Open311 client's api_key) by rewriting the URL.
 import type { FastifyRequest } from 'fastify';
 import type { LogLevel } from '../../config.ts';
 
 const CENSOR = '[redacted]';
 /** Path segments that are keys in themselves: whoever reads them can use them. */
-const SECRET_PATHS = /^(\/track|\/account\/confirm|\/account\/reset)\/[^/?#]+/;
-/** Query parameters that are secrets (an OIDC callback's). */
-const SECRET_PARAMETERS = new Set(['code', 'state', 'token', 'id_token', 'access_token']);
+const SECRET_PATHS = /^(\/track|\/account\/confirm|\/account\/reset|\/appointments\/manage)\/[^/?#]+/;
+/** Query parameters that are secrets (an OIDC callback's; Open311's API key). */
+const SECRET_PARAMETERS = new Set(['code', 'state', 'token', 'id_token', 'access_token', 'api_key']);
 
 /** The request's address as logs may keep it. */
 export function redactUrl(url: string): string {
