@@ -1,7 +1,7 @@
 // `npm run bench` (quick) and `npm run bench -- --full`: every benchmark, printed as a table and
 // written to bench/results/latest.json. Figures are compared with baselines measured in the same
 // run; nothing here asserts a time. `--only=startup`, `--only=customers`, `--only=cases`,
-// `--only=queue`, `--only=portal`, `--only=appointments` or `--only=performance` runs one of them; `--customers=N` and `--cases=N` change how
+// `--only=queue`, `--only=portal`, `--only=appointments`, `--only=performance` or `--only=generate` runs one of them; `--customers=N` and `--cases=N` change how
 // many customers or open cases are loaded, and `--connections=N` how many connections drive the
 // load.
 import path from 'node:path';
@@ -9,6 +9,7 @@ import { fileURLToPath } from 'node:url';
 import { benchAppointments } from './appointments.ts';
 import { benchCaseIntake } from './cases.ts';
 import { benchCustomers } from './customers.ts';
+import { benchGenerate, sizeFromArguments } from './generate.ts';
 import { benchPerformance } from './performance.ts';
 import { benchPortal } from './portal.ts';
 import { benchQueue } from './queue.ts';
@@ -73,6 +74,9 @@ if (!only || only === 'performance') {
     })),
   );
 }
+
+// Only on request: the data generator (bench/generate.ts) with its own flags (--customers, --contacts, ...).
+if (only === 'generate') results.push(...(await benchGenerate(sizeFromArguments(process.argv))));
 
 printTable(results);
 const file = writeResults(path.join(path.dirname(fileURLToPath(import.meta.url)), 'results'), results);
