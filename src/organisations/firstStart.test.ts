@@ -98,3 +98,30 @@ describe('the first start', () => {
     assert.equal(await signIn(admin.email, admin.password), 'signedIn');
   });
 });
+
+describe('several nodes starting at once on an empty database', () => {
+  let database: TestDatabase;
+  const dataDirs: string[] = [];
+  before(async () => {
+    database = await freshDatabase();
+  });
+  after(async () => {
+    await database.drop();
+    for (const dataDir of dataDirs) fs.rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  it('make one council and one administrator between them, and none fails', async () => {
+    const starts = Array.from({ length: 4 }, () => {
+      const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'onedoor-first-start-together-'));
+      dataDirs.push(dataDir);
+      return ensureCouncilAndAdministrator(database.db, { dataDir, councilName: 'Tywyn Town Council', warn: () => undefined });
+    });
+    const outcomes = await Promise.all(starts);
+    assert.deepEqual(new Set(outcomes.map((outcome) => outcome.councilName)), new Set(['Tywyn Town Council']));
+    const { rows } = await sql<{ organisations: number; admins: number }>`
+      select (select count(*)::int from organisations) as organisations,
+             (select count(*)::int from staff_users where 'admin' = any(roles)) as admins`.execute(database.db);
+    assert.deepEqual(rows[0], { organisations: 1, admins: 1 });
+    assert.equal(dataDirs.filter((dataDir) => fs.existsSync(path.join(dataDir, ADMIN_CREDENTIALS_FILE))).length, 1);
+  });
+});

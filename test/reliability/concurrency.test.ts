@@ -5,42 +5,21 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { aBookableService } from '../support/appointments.ts';
-import { freshDatabase, type TestDatabase } from '../support/database.ts';
-import { aCouncilWithKey, OneDoorProcess, postUntilAcknowledged, roundRobinProxy, type Council } from './support.ts';
+import { aCustomerThrough, aTwoNodeCluster, postUntilAcknowledged, type Cluster } from './support.ts';
 
 const BOOKINGS = 30;
 const PLACES = 3;
 const UPDATES = 24;
 
 describe('concurrent bookings and status changes on two nodes', () => {
-  let database: TestDatabase;
-  let council: Council;
-  let nodes: OneDoorProcess[] = [];
-  let proxy: Awaited<ReturnType<typeof roundRobinProxy>> | undefined;
-
+  let cluster: Cluster;
   before(async () => {
-    database = await freshDatabase();
-    council = await aCouncilWithKey(database.db, ['cases:read', 'cases:write', 'customers:write', 'appointments:write']);
-    nodes = await Promise.all([0, 1].map(() => OneDoorProcess.start(database.url, { ONEDOOR_JOBS: '0' })));
-    proxy = await roundRobinProxy(nodes.map((node) => node.url));
+    cluster = await aTwoNodeCluster(['cases:read', 'cases:write', 'customers:write', 'appointments:write']);
   });
-  after(async () => {
-    await proxy?.close();
-    await OneDoorProcess.stopAll();
-    await database.drop();
-  });
-
-  const customer = async (index: number) => {
-    const made = await postUntilAcknowledged(
-      `${proxy!.url}/api/v1/customers`,
-      { givenName: 'Racing', familyName: `Resident ${index}`, email: `racing.${index}@example.org` },
-      { key: council.key },
-    );
-    assert.equal(made.status, 201, JSON.stringify(made.body));
-    return String(made.body.id);
-  };
+  after(() => cluster?.close());
 
   it(`books a slot with ${PLACES} places exactly ${PLACES} times when ${BOOKINGS} ask at once`, async () => {
+    const { database, council, proxy } = cluster;
     const { db } = database;
     const bookable = await aBookableService(db, { councilId: council.id, capacity: PLACES, now: new Date() });
     const slot = await db
@@ -51,11 +30,11 @@ describe('concurrent bookings and status changes on two nodes', () => {
       .orderBy('starts_at')
       .executeTakeFirstOrThrow();
     const customers = [];
-    for (let index = 0; index < BOOKINGS; index++) customers.push(await customer(index));
+    for (let index = 0; index < BOOKINGS; index++) customers.push(await aCustomerThrough(proxy.url, council, `Racing ${index}`));
 
     const answers = await Promise.all(
       customers.map((customerId) =>
-        postUntilAcknowledged(`${proxy!.url}/api/v1/appointments`, { slotId: slot.id, customerId }, { key: council.key }),
+        postUntilAcknowledged(`${proxy.url}/api/v1/appointments`, { slotId: slot.id, customerId }, { key: council.key }),
       ),
     );
     const statuses = answers.map((answer) => answer.status);
@@ -71,10 +50,11 @@ describe('concurrent bookings and status changes on two nodes', () => {
   });
 
   it(`keeps every one of ${UPDATES} concurrent updates to one case, and a status history without gaps`, async () => {
+    const { database, council, proxy } = cluster;
     const { db } = database;
-    const customerId = await customer(1000);
+    const customerId = await aCustomerThrough(proxy.url, council, 'Racing Updates');
     const raised = await postUntilAcknowledged(
-      `${proxy!.url}/api/v1/cases`,
+      `${proxy.url}/api/v1/cases`,
       { serviceCode: council.serviceCode, description: 'The bin on Mill Lane is overflowing', customerId },
       { key: council.key },
     );
@@ -85,7 +65,7 @@ describe('concurrent bookings and status changes on two nodes', () => {
     const answers = await Promise.all(
       texts.map((text, index) =>
         postUntilAcknowledged(
-          `${proxy!.url}/api/v1/cases/${reference}/updates`,
+          `${proxy.url}/api/v1/cases/${reference}/updates`,
           { text, visibility: 'internal', status: index % 2 === 0 ? 'in_progress' : 'awaiting_customer' },
           { key: council.key },
         ),

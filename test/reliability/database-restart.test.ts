@@ -13,10 +13,10 @@ import { startEmbeddedPostgres, type EmbeddedPostgres } from '../../src/db/embed
 import { migrateToLatest } from '../../src/db/migrate.ts';
 import {
   aCouncilWithKey,
+  aCustomerThrough,
   checkIntake,
   intakeLoad,
   OneDoorProcess,
-  postUntilAcknowledged,
   sleep,
   until,
   type Council,
@@ -51,12 +51,7 @@ describe('the database restarted under load', () => {
   });
 
   it('reports the outage on /readyz, reconnects by itself and loses no acknowledged write', async () => {
-    const customer = await postUntilAcknowledged(
-      `${node!.url}/api/v1/customers`,
-      { givenName: 'Patient', familyName: 'Resident', email: 'patient.resident@example.org' },
-      { key: council.key },
-    );
-    assert.equal(customer.status, 201, JSON.stringify(customer.body));
+    const customerId = await aCustomerThrough(node!.url, council, 'Patient Resident');
     const pid = node!.pid;
 
     // /readyz, asked every 100 ms throughout, as a load balancer would.
@@ -72,7 +67,7 @@ describe('the database restarted under load', () => {
       }
     })();
 
-    const load = intakeLoad(node!.url, council, customer.body.id, MARK, 4);
+    const load = intakeLoad(node!.url, council, customerId, MARK, 4);
     let before = 0;
     let stoppedAt = 0;
     let restarting = 0;
@@ -90,8 +85,10 @@ describe('the database restarted under load', () => {
       postgres = await startEmbeddedPostgres(dataDir, () => undefined);
       startedAt = Date.now();
       duringOutage = load.acknowledged.length - before;
-      await until('/readyz to answer 200 again', async () =>
-        readiness.some((check) => check.at > startedAt && check.status === 200) ? true : undefined,
+      await until(
+        '/readyz to answer 200 again',
+        async () => (readiness.some((check) => check.at > startedAt && check.status === 200) ? true : undefined),
+        60_000,
       ).catch((error: unknown) => {
         console.log(
           `# port before ${port}, after ${postgres.port}; readyz since: ${readiness

@@ -6,48 +6,23 @@
 import assert from 'node:assert/strict';
 import crypto from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
-import { freshDatabase, type TestDatabase } from '../support/database.ts';
-import {
-  aCouncilWithKey,
-  checkIntake,
-  intakeLoad,
-  OneDoorProcess,
-  postUntilAcknowledged,
-  roundRobinProxy,
-  sleep,
-  type Council,
-} from './support.ts';
+import { aCustomerThrough, aTwoNodeCluster, checkIntake, intakeLoad, sleep, type Cluster } from './support.ts';
 
 const KILLS = Number(process.env.RELIABILITY_KILLS ?? 6);
 const MARK = `reliability-${crypto.randomBytes(3).toString('hex')}`;
 
 describe('case intake on two nodes behind a proxy, one killed again and again', () => {
-  let database: TestDatabase;
-  let council: Council;
-  let nodes: OneDoorProcess[] = [];
-  let proxy: Awaited<ReturnType<typeof roundRobinProxy>> | undefined;
-
+  let cluster: Cluster;
   before(async () => {
-    database = await freshDatabase();
-    council = await aCouncilWithKey(database.db, ['cases:write', 'customers:write']);
-    nodes = await Promise.all([0, 1].map(() => OneDoorProcess.start(database.url, { ONEDOOR_JOBS: '0' })));
-    proxy = await roundRobinProxy(nodes.map((node) => node.url));
+    cluster = await aTwoNodeCluster(['cases:write', 'customers:write']);
   });
-  after(async () => {
-    await proxy?.close();
-    await OneDoorProcess.stopAll();
-    await database.drop();
-  });
+  after(() => cluster?.close());
 
   it('loses no acknowledged case and makes no duplicate', async () => {
-    const customer = await postUntilAcknowledged(
-      `${proxy!.url}/api/v1/customers`,
-      { givenName: 'Reliable', familyName: 'Resident', email: 'reliable.resident@example.org' },
-      { key: council.key },
-    );
-    assert.equal(customer.status, 201, JSON.stringify(customer.body));
+    const { database, council, nodes, proxy } = cluster;
+    const customerId = await aCustomerThrough(proxy.url, council, 'Resident');
     const began = Date.now();
-    const load = intakeLoad(proxy!.url, council, customer.body.id, MARK);
+    const load = intakeLoad(proxy.url, council, customerId, MARK);
 
     // One node is killed once it has served for a second or two, and started again, over and
     // over; the other stays up, so the service as a whole does, as behind a load balancer.

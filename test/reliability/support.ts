@@ -1,6 +1,7 @@
 // What the reliability tests share: OneDoor as real processes (`onedoor start`) that can be killed
 // and started again, a small round-robin proxy in front of several of them, a client that keeps
 // trying a request with its Idempotency-Key until it is acknowledged, and a council with a key.
+import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
 import crypto from 'node:crypto';
 import fs from 'node:fs';
@@ -16,19 +17,10 @@ import { createApiKeysService } from '../../src/platform/apiKeys/service.ts';
 import type { Scope } from '../../src/platform/apiKeys/scopes.ts';
 import { PROJECT_ROOT } from '../../src/platform/assets.ts';
 import { createServicesService } from '../../src/services/service.ts';
+import { freshDatabase, type TestDatabase } from '../support/database.ts';
+import { sleep, until } from '../support/wait.ts';
 
-export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
-/** Waits until `check` gives a value, or fails saying what it waited for. */
-export async function until<T>(what: string, check: () => Promise<T | undefined>, timeoutMs = 60_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await check();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await sleep(100);
-  }
-}
+export { sleep, until };
 
 export interface Council {
   id: string;
@@ -181,6 +173,49 @@ export async function roundRobinProxy(backends: string[]): Promise<{ url: string
         server.close(() => resolve());
       }),
   };
+}
+
+export interface Cluster {
+  database: TestDatabase;
+  council: Council;
+  /** The two nodes; requests reach them through `proxy`. */
+  nodes: OneDoorProcess[];
+  proxy: { url: string; close(): Promise<void> };
+  close(): Promise<void>;
+}
+
+/**
+ * A fresh database with a council and a key with `scopes`, two OneDoor nodes on it (without
+ * background jobs) started at once, and a round-robin proxy in front of them.
+ */
+export async function aTwoNodeCluster(scopes: Scope[]): Promise<Cluster> {
+  const database = await freshDatabase();
+  const council = await aCouncilWithKey(database.db, scopes);
+  let proxy: Cluster['proxy'] | undefined;
+  const close = async () => {
+    await proxy?.close();
+    await OneDoorProcess.stopAll();
+    await database.drop();
+  };
+  try {
+    const nodes = await Promise.all([0, 1].map(() => OneDoorProcess.start(database.url, { ONEDOOR_JOBS: '0' })));
+    proxy = await roundRobinProxy(nodes.map((node) => node.url));
+    return { database, council, nodes, proxy, close };
+  } catch (error) {
+    await close();
+    throw error;
+  }
+}
+
+/** A customer made through the API at `baseUrl` (so that cases and bookings have someone to be for); its id. */
+export async function aCustomerThrough(baseUrl: string, council: Council, familyName: string): Promise<string> {
+  const made = await postUntilAcknowledged(
+    `${baseUrl}/api/v1/customers`,
+    { givenName: 'Reliable', familyName, email: `${familyName.toLowerCase().replace(/[^a-z0-9]+/g, '.')}@example.org` },
+    { key: council.key },
+  );
+  assert.equal(made.status, 201, JSON.stringify(made.body));
+  return String(made.body.id);
 }
 
 export interface Acknowledged {

@@ -8,11 +8,12 @@ import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { sql } from 'kysely';
 import { freshDatabase, type TestDatabase } from '../../../test/support/database.ts';
+import { until } from '../../../test/support/wait.ts';
 import type { Db } from '../../db/database.ts';
 import { startJobs, type Jobs } from '../jobs.ts';
 import { deliverNotification, notificationJobs, sweepWaitingNotifications } from './delivery.ts';
 import { SEND_QUEUE, queueNotification, type NotificationRequest } from './outbox.ts';
-import { claimForSending, insertNotification } from './repo.ts';
+import { claimForSending, insertNotification, type NewNotification } from './repo.ts';
 import { directorySender, PermanentDeliveryError, type NotificationSender, type OutgoingMessage } from './senders.ts';
 
 const COUNCIL = '00000000-0000-4000-8000-00000000c0c1';
@@ -57,22 +58,44 @@ function aReceivedMessage(overrides: Partial<NotificationRequest> = {}): Notific
   };
 }
 
+/**
+ * A message queued without its job (as if the job were lost): `case.received` by email in English
+ * unless told otherwise; its id.
+ */
+async function aMessageWithoutJob(
+  db: Db,
+  recipient: string,
+  recordId: string,
+  overrides: Partial<Pick<NewNotification, 'event' | 'channel' | 'language' | 'subject' | 'body'>> = {},
+): Promise<string> {
+  const message = {
+    event: 'case.received',
+    channel: 'email',
+    language: 'en',
+    subject: 'We have your report',
+    body: 'Thank you',
+    ...overrides,
+  } as const;
+  const id = await insertNotification(db, {
+    ...message,
+    councilId: COUNCIL,
+    recipient,
+    template: `${message.event}.${message.channel}`,
+    personalisation: {},
+    recordType: 'case',
+    recordId,
+    dedupeKey: `${message.event}:${recordId}:${message.channel}:${recipient}`,
+  });
+  if (!id) throw new Error(`${recordId}'s message was not queued`);
+  return id;
+}
+
 /** Backdates a message's claim (its updated_at, which a trigger otherwise keeps current), as if taken that long ago. */
 async function claimedAgo(db: Db, id: string, interval: string) {
   await db.transaction().execute(async (trx) => {
     await sql`set local session_replication_role = replica`.execute(trx);
     await sql`update notifications set updated_at = now() - ${interval}::interval where id = ${id}`.execute(trx);
   });
-}
-
-async function until<T>(what: string, check: () => Promise<T | undefined>, timeoutMs = 20_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await check();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
 }
 
 describe('notification delivery', () => {
@@ -178,20 +201,13 @@ describe('notification delivery', () => {
 
   it('sends once when two deliveries of one job race each other', async () => {
     // Queued without a job, so that only the two deliveries below take it.
-    const id = (await insertNotification(db, {
-      councilId: COUNCIL,
+    const id = await aMessageWithoutJob(db, '+447911123456', 'ODR-RACE', {
       event: 'case.updated',
       channel: 'sms',
-      recipient: '+447911123456',
       language: 'cy',
-      template: 'case.updated.sms',
-      personalisation: {},
       subject: null,
       body: 'Diweddariad',
-      recordType: 'case',
-      recordId: 'ODR-RACE',
-      dedupeKey: 'case.updated:ODR-RACE:u1:sms:+447911123456',
-    }))!;
+    });
     const outcomes = await Promise.all([deliverNotification(db, sender, id), deliverNotification(db, sender, id)]);
     assert.deepEqual(outcomes.sort(), ['sent', 'skipped']);
     assert.equal(sender.sent.filter((message) => message.id === id).length, 1);
@@ -223,20 +239,11 @@ describe('notification delivery', () => {
   });
 
   it('sweeps up a message left waiting with no job, once', async () => {
-    const id = (await insertNotification(db, {
-      councilId: COUNCIL,
+    const id = await aMessageWithoutJob(db, 'waiting@example.com', 'ODR-WAITING', {
       event: 'case.closed',
-      channel: 'email',
-      recipient: 'waiting@example.com',
-      language: 'en',
-      template: 'case.closed.email',
-      personalisation: {},
       subject: 'How did we do?',
       body: 'Please tell us',
-      recordType: 'case',
-      recordId: 'ODR-WAITING',
-      dedupeKey: 'case.closed:ODR-WAITING:email:waiting@example.com',
-    }))!;
+    });
     await db
       .updateTable('notifications')
       .set({ queued_at: sql<Date>`now() - interval '10 minutes'` })
@@ -252,20 +259,7 @@ describe('notification delivery', () => {
   it('sends again, once, a message left sending by a process that died, only through a sender that delivers it once', async () => {
     const directory = fs.mkdtempSync(path.join(os.tmpdir(), 'onedoor-sink-'));
     const sink = directorySender(directory);
-    const id = (await insertNotification(db, {
-      councilId: COUNCIL,
-      event: 'case.received',
-      channel: 'email',
-      recipient: 'abandoned@example.com',
-      language: 'en',
-      template: 'case.received.email',
-      personalisation: {},
-      subject: 'We have your report',
-      body: 'Thank you',
-      recordType: 'case',
-      recordId: 'ODR-ABANDONED',
-      dedupeKey: 'case.received:ODR-ABANDONED:email:abandoned@example.com',
-    }))!;
+    const id = await aMessageWithoutJob(db, 'abandoned@example.com', 'ODR-ABANDONED');
     // A worker took it and wrote it to the sink, then died before recording it as sent.
     const taken = await claimForSending(db, id);
     await sink.send({ id, channel: 'email', recipient: taken!.recipient, subject: taken!.subject, body: taken!.body });
@@ -289,20 +283,7 @@ describe('notification delivery', () => {
   });
 
   it('sweeps up a message left sending by a process that died once its job has run out, for an idempotent sender', async () => {
-    const id = (await insertNotification(db, {
-      councilId: COUNCIL,
-      event: 'case.received',
-      channel: 'email',
-      recipient: 'swept@example.com',
-      language: 'en',
-      template: 'case.received.email',
-      personalisation: {},
-      subject: 'We have your report',
-      body: 'Thank you',
-      recordType: 'case',
-      recordId: 'ODR-SWEPT',
-      dedupeKey: 'case.received:ODR-SWEPT:email:swept@example.com',
-    }))!;
+    const id = await aMessageWithoutJob(db, 'swept@example.com', 'ODR-SWEPT');
     await claimForSending(db, id);
     await claimedAgo(db, id, '10 minutes');
     assert.equal(await sweepWaitingNotifications(db, 60), 0, 'not for a sender that might deliver twice');
