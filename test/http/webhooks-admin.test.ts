@@ -116,6 +116,52 @@ describe('the webhooks pages', () => {
     );
   });
 
+  it('shows what to fix for a name too long, an address that is not one, an unknown event and no organisation', async () => {
+    await admin.get('/staff/admin/webhooks/new');
+    const refused = await admin.post('/staff/admin/webhooks', {
+      name: 'W'.repeat(101),
+      url: 'waste.example.gov.uk/hook',
+      organisationId: 'not-an-organisation',
+      eventTypes: ['case.deleted'],
+    });
+    assert.equal(refused.status, 400);
+    assert.deepEqual(refused.errorSummary, [
+      'The name must be 100 characters or fewer',
+      'Enter a full web address, like https://waste.example.gov.uk/onedoor',
+      'Select an organisation',
+      'Select at least one event',
+    ]);
+    const withPassword = await admin.post('/staff/admin/webhooks', {
+      name: 'Parking',
+      url: 'https://user:secret@parking.example.gov.uk/hook',
+      organisationId: councilId,
+      eventTypes: ['case.created'],
+    });
+    assert.equal(withPassword.status, 400);
+    assert.deepEqual(withPassword.errorSummary, [
+      'Remove the user name and password from the address: OneDoor signs each message instead',
+    ]);
+  });
+
+  it('refuses a webhook for an organisation that has been closed, keeping what was typed', async () => {
+    const closedId = await aPartnerAgency(server.db, 'hooks-closed', 'Closed Agency');
+    await server.db.updateTable('organisations').set({ active: false }).where('id', '=', closedId).execute();
+    await admin.get('/staff/admin/webhooks/new');
+    const refused = await admin.post('/staff/admin/webhooks', {
+      name: 'Closed agency system',
+      url: 'https://closed.example.gov.uk/hook',
+      organisationId: closedId,
+      eventTypes: ['case.created'],
+    });
+    assert.equal(refused.status, 400);
+    assert.deepEqual(refused.errorSummary, ['The organisation has been closed']);
+    assert.equal(refused.dom.querySelector('#name')?.getAttribute('value'), 'Closed agency system');
+    assert.equal(
+      await server.db.selectFrom('webhook_subscriptions').select('id').where('organisation_id', '=', closedId).executeTakeFirst(),
+      undefined,
+    );
+  });
+
   it('shows a subscription’s recent deliveries with each attempt’s answer, time taken and excerpt', async () => {
     const made = await aSubscription('Revenues system');
     const eventId = await server.db

@@ -9,14 +9,13 @@ import type { AddressInfo } from 'node:net';
 import { after, before, describe, it } from 'node:test';
 import { sql } from 'kysely';
 import { freshDatabase, type TestDatabase } from '../../../test/support/database.ts';
-import { createCasesService, type CasesService } from '../../cases/service.ts';
+import { sleep, until } from '../../../test/support/wait.ts';
+import { aMissedBinCouncil } from '../../../test/support/webhooks.ts';
+import type { CasesService } from '../../cases/service.ts';
 import type { Db } from '../../db/database.ts';
-import { findFirstCouncil, insertOrganisation } from '../../organisations/repo.ts';
 import { systemActor } from '../../platform/actor.ts';
 import { EVENTS_QUEUE, recordEvent } from '../../platform/events/events.ts';
 import { startJobs, type Jobs } from '../../platform/jobs.ts';
-import { createCalendarService } from '../../services/calendarService.ts';
-import { createServicesService } from '../../services/service.ts';
 import { SEND_QUEUE, sweepWebhooks, webhookJobs } from './delivery.ts';
 import type { WebhookDeliverySettings } from './rules.ts';
 import { createWebhooksService, type WebhooksService } from './service.ts';
@@ -81,16 +80,6 @@ function aReceiver() {
   };
 }
 
-async function until<T>(what: string, check: () => Promise<T | undefined>, timeoutMs = 30_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await check();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-}
-
 describe('webhook delivery, end to end', () => {
   let database: TestDatabase;
   let db: Db;
@@ -104,32 +93,7 @@ describe('webhook delivery, end to end', () => {
   before(async () => {
     database = await freshDatabase();
     db = database.db;
-    councilId =
-      (await findFirstCouncil(db))?.id ??
-      (await insertOrganisation(db, { code: 'borough', name: 'Borough Council', kind: 'council', councilId: null }));
-    const team = await db
-      .insertInto('teams')
-      .values({ organisation_id: councilId, code: 'waste', name: 'Waste' })
-      .returning('id')
-      .executeTakeFirstOrThrow();
-    await db
-      .insertInto('services')
-      .values({
-        council_id: councilId,
-        code: 'missed-bin',
-        name: 'Missed bin',
-        team_id: team.id,
-        organisation_id: councilId,
-        sla_working_days: 2,
-      })
-      .execute();
-    cases = createCasesService(db, {
-      services: createServicesService(db),
-      calendar: createCalendarService(db),
-      findCustomer: async () => undefined,
-      notificationAddress: async () => undefined,
-      publicUrl: 'https://council.example',
-    });
+    ({ councilId, cases } = await aMissedBinCouncil(db));
     webhooks = createWebhooksService(db);
     receiverUrl = await receiver.start();
     jobs = await startJobs(database.url, [], { error: () => undefined }, webhookJobs(db, SETTINGS).workers);
@@ -237,7 +201,7 @@ describe('webhook delivery, end to end', () => {
     });
 
     // Nothing more arrives later: delivered is final.
-    await new Promise((resolve) => setTimeout(resolve, 1500));
+    await sleep(1500);
     assert.equal(receiver.received.filter((item) => item.path === '/flaky').length, 2);
     await webhooks.delete(system, flaky.id);
   });
@@ -274,7 +238,7 @@ describe('webhook delivery, end to end', () => {
     // While paused, an event is kept for it, not sent.
     const three = await raise('Blue bin missed on Elm Road');
     await deliveryBecomes(down.id, three.reference, 'held');
-    await new Promise((resolve) => setTimeout(resolve, 1000));
+    await sleep(1000);
     assert.equal(receiver.received.filter((item) => item.path === '/down').length, 4);
 
     // The system is mended; an administrator resumes the subscription, and what was held is sent.

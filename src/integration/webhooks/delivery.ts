@@ -26,7 +26,13 @@ export async function fanOutEvent(db: Db, eventId: string): Promise<number> {
     if (!event || event.fannedOutAt !== null) return 0;
     const made = await repo.insertDeliveries(trx, event);
     for (const delivery of made)
-      if (delivery.status === 'pending') await enqueue(trx, SEND_QUEUE, { deliveryId: delivery.id }, { id: delivery.jobId });
+      if (delivery.status === 'pending')
+        await enqueue(
+          trx,
+          SEND_QUEUE,
+          { deliveryId: delivery.id },
+          { id: delivery.jobId, jobTablesPresent: event.jobTablesPresent },
+        );
     await repo.markFannedOut(trx, event.id);
     return made.length;
   });

@@ -6,14 +6,13 @@ import { after, before, describe, it } from 'node:test';
 import { sql } from 'kysely';
 import { aPartnerAgency, aStaffMember } from '../../../test/support/builders.ts';
 import { freshDatabase, type TestDatabase } from '../../../test/support/database.ts';
-import { createCasesService, type CasesService } from '../../cases/service.ts';
-import { createComplaintsService, type ComplaintsService } from '../../complaints/service.ts';
+import { aMissedBinCouncil } from '../../../test/support/webhooks.ts';
+import type { CasesService } from '../../cases/service.ts';
+import type { ComplaintsService } from '../../complaints/service.ts';
 import type { Db } from '../../db/database.ts';
-import { findFirstCouncil, insertOrganisation } from '../../organisations/repo.ts';
-import { systemActor } from '../../platform/actor.ts';
+import { systemActor, type Role } from '../../platform/actor.ts';
+import { createAuthService } from '../../platform/auth/service.ts';
 import { recordEvent } from '../../platform/events/events.ts';
-import { createCalendarService } from '../../services/calendarService.ts';
-import { createServicesService } from '../../services/service.ts';
 import { fanOutEvent } from './delivery.ts';
 import { createWebhooksService, type WebhooksService } from './service.ts';
 
@@ -31,35 +30,8 @@ describe('domain events and their fan-out to webhooks', () => {
   before(async () => {
     database = await freshDatabase();
     db = database.db;
-    councilId =
-      (await findFirstCouncil(db))?.id ??
-      (await insertOrganisation(db, { code: 'borough', name: 'Borough Council', kind: 'council', councilId: null }));
+    ({ councilId, cases, complaints } = await aMissedBinCouncil(db));
     partnerId = await aPartnerAgency(db, 'events-police', 'Events Police');
-    const team = await db
-      .insertInto('teams')
-      .values({ organisation_id: councilId, code: 'waste', name: 'Waste' })
-      .returning('id')
-      .executeTakeFirstOrThrow();
-    await db
-      .insertInto('services')
-      .values({
-        council_id: councilId,
-        code: 'missed-bin',
-        name: 'Missed bin',
-        team_id: team.id,
-        organisation_id: councilId,
-        sla_working_days: 2,
-      })
-      .execute();
-    const dependencies = {
-      services: createServicesService(db),
-      calendar: createCalendarService(db),
-      findCustomer: async () => undefined,
-      notificationAddress: async () => undefined,
-      publicUrl: 'https://council.example',
-    };
-    cases = createCasesService(db, dependencies);
-    complaints = createComplaintsService(db, dependencies);
     webhooks = createWebhooksService(db);
   });
   after(() => database.drop());
@@ -236,6 +208,26 @@ describe('domain events and their fan-out to webhooks', () => {
     await cases.assign(system, raised.reference, member.id);
     const assigned = (await eventsAbout(raised.reference)).find((event) => event.type === 'case.assigned');
     assert.deepEqual(assigned?.data, { reference: raised.reference, teamId: raised.teamId, from: null, to: member.id });
+  });
+
+  it('tells of each case a team leader shares out in one go', async () => {
+    const first = await raise('Green bin missed on Birch Close');
+    const second = await raise('Green bin missed on Cedar Close');
+    const inTeam = async (roles: Role[]) => {
+      const member = await aStaffMember(db, { roles });
+      await db.insertInto('team_members').values({ team_id: first.teamId, user_id: member.id }).execute();
+      return member;
+    };
+    const officer = await inTeam(['officer']);
+    const leader = (await createAuthService(db).signedInStaff((await inTeam(['team_leader'])).id, '192.0.2.10'))!.actor;
+    await cases.bulkAssign(leader, first.teamId, [first.id, second.id], officer.id);
+    for (const raised of [first, second]) {
+      const assigned = (await eventsAbout(raised.reference)).filter((event) => event.type === 'case.assigned');
+      assert.deepEqual(
+        assigned.map((event) => event.data),
+        [{ reference: raised.reference, teamId: raised.teamId, from: null, to: officer.id }],
+      );
+    }
   });
 
   it('tells of a complaint recorded and of its move to stage 2, without its words', async () => {

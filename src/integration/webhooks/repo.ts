@@ -4,6 +4,7 @@ import { sql } from 'kysely';
 import type { Db, Queryable, Tx } from '../../db/database.ts';
 import { organisationScopeCondition, type OrganisationScope } from '../../db/organisationScope.ts';
 import type { WebhookDeliveryStatus } from '../../db/schema.ts';
+import { jobTablesPresent } from '../../platform/jobs.ts';
 
 export interface SubscriptionRecord {
   id: string;
@@ -146,12 +147,15 @@ export async function deleteSubscription(db: Queryable, id: string): Promise<boo
   return true;
 }
 
-/** The held deliveries of a subscription made pending again, each with a new job id; at most `limit`. */
+/**
+ * The held deliveries of a subscription made pending again, each with a new job id (and whether
+ * pg-boss's tables exist, for enqueuing them); at most `limit`.
+ */
 export async function releaseHeldDeliveries(
   db: Queryable,
   subscriptionId: string,
   limit: number,
-): Promise<{ id: string; jobId: string }[]> {
+): Promise<{ id: string; jobId: string; jobTablesPresent: boolean }[]> {
   return await db
     .updateTable('webhook_deliveries')
     .set({ status: 'pending', job_id: sql<string>`gen_random_uuid()`, queued_at: sql<Date>`now()` })
@@ -164,7 +168,7 @@ export async function releaseHeldDeliveries(
         .orderBy('queued_at')
         .limit(limit),
     )
-    .returning(['id', 'job_id as jobId'])
+    .returning(['id', 'job_id as jobId', jobTablesPresent().as('jobTablesPresent')])
     .execute();
 }
 
@@ -178,6 +182,8 @@ export interface EventToFanOut {
   /** When it was recorded (not when it happened, which may be a day given by staff). */
   recordedAt: Date;
   fannedOutAt: Date | null;
+  /** Whether pg-boss's tables exist, asked in the same query: the deliveries' jobs are enqueued with it. */
+  jobTablesPresent: boolean;
 }
 
 /** The event, locked against a second fan-out running at the same time. */
@@ -191,6 +197,7 @@ export async function lockEvent(trx: Tx, id: string): Promise<EventToFanOut | un
       'type',
       'created_at as recordedAt',
       'fanned_out_at as fannedOutAt',
+      jobTablesPresent().as('jobTablesPresent'),
     ])
     .where('id', '=', id)
     .forUpdate()

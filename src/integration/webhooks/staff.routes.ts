@@ -3,10 +3,10 @@
 // and their attempts, pausing and resuming, rotating the secret, and deleting (after confirming).
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import type { StaffActor } from '../../platform/actor.ts';
-import { Invalid, type FieldError } from '../../platform/errors.ts';
+import type { FieldError } from '../../platform/errors.ts';
 import { EVENT_TYPES } from '../../platform/events/events.ts';
-import { pageErrors } from '../../platform/forms.ts';
 import { requireStaff, staffOf } from '../../platform/http/authentication.ts';
+import { renderForm, submitForm } from '../../platform/http/formPages.ts';
 import { webhookAdministrationPolicy } from './policy.ts';
 import { parseSubscriptionForm } from './schemas.ts';
 import type { WebhooksService } from './service.ts';
@@ -28,21 +28,15 @@ export const webhooksStaffRoutes: FastifyPluginAsync<Options> = async (app, { we
     if (request.staff) webhookAdministrationPolicy.authorize(request.staff, 'open', null);
   });
 
-  async function formData(actor: StaffActor, values: Record<string, unknown>) {
-    return { values, organisationList: await administeredOrganisations(actor), eventTypes: EVENT_TYPES };
-  }
-
-  async function refusedForm(
+  /** The new subscription's form, filled with `values`, and with `errors` when it was refused. */
+  async function subscriptionForm(
     request: FastifyRequest,
     reply: FastifyReply,
-    errors: FieldError[],
     values: Record<string, unknown>,
+    errors?: FieldError[],
   ) {
-    return reply.render(
-      view('webhook-form'),
-      { ...(await formData(staffOf(request), values)), errors: pageErrors(request.t, errors) },
-      400,
-    );
+    const data = { values, organisationList: await administeredOrganisations(staffOf(request)), eventTypes: EVENT_TYPES };
+    return renderForm(request, reply, view('webhook-form'), data, errors);
   }
 
   // The address named in the issue; the administrators' pages all live under /staff/admin.
@@ -53,42 +47,34 @@ export const webhooksStaffRoutes: FastifyPluginAsync<Options> = async (app, { we
   });
 
   app.get(`${WEBHOOKS_PATH}/new`, async (request, reply) => {
-    const actor = staffOf(request);
-    return reply.render(view('webhook-form'), await formData(actor, { organisationId: actor.organisationId, eventTypes: [] }));
+    return subscriptionForm(request, reply, { organisationId: staffOf(request).organisationId, eventTypes: [] });
   });
 
   app.post(WEBHOOKS_PATH, async (request, reply) => {
     const actor = staffOf(request);
-    const form = parseSubscriptionForm(request.body);
-    if (!form.ok) return refusedForm(request, reply, form.errors, form.values);
-    let created;
-    try {
-      created = await webhooks.create(actor, form.value);
-    } catch (error) {
-      if (error instanceof Invalid) return refusedForm(request, reply, error.errors, form.value);
-      throw error;
-    }
+    const made = await submitForm(parseSubscriptionForm(request.body), (value) => webhooks.create(actor, value));
+    if (!made.ok) return subscriptionForm(request, reply, made.values, made.errors);
     // Shown in this answer only: not kept in the session, and not to be cached anywhere.
     reply.header('Cache-Control', 'no-store');
-    return reply.render(view('webhook-secret'), { subscription: created, secret: created.secret, made: true });
+    return reply.render(view('webhook-secret'), { subscription: made.result, secret: made.result.secret, made: true });
   });
 
   app.get<{ Params: Params }>(`${WEBHOOKS_PATH}/:id`, async (request, reply) => {
     return reply.render(view('webhook'), await webhooks.view(staffOf(request), request.params.id));
   });
 
+  // pause and resume find the subscription themselves (NotFound for one the administrator may not
+  // see), so the id they were given is one that exists.
   app.post<{ Params: Params }>(`${WEBHOOKS_PATH}/:id/pause`, async (request, reply) => {
-    const subscription = await webhooks.get(staffOf(request), request.params.id);
-    const paused = await webhooks.pause(staffOf(request), subscription.id);
+    const paused = await webhooks.pause(staffOf(request), request.params.id);
     request.session.set('flash', paused ? 'webhooks.paused' : 'webhooks.alreadyPaused');
-    return reply.redirect(`${WEBHOOKS_PATH}/${subscription.id}`, 303);
+    return reply.redirect(`${WEBHOOKS_PATH}/${request.params.id}`, 303);
   });
 
   app.post<{ Params: Params }>(`${WEBHOOKS_PATH}/:id/resume`, async (request, reply) => {
-    const subscription = await webhooks.get(staffOf(request), request.params.id);
-    const resumed = await webhooks.resume(staffOf(request), subscription.id);
+    const resumed = await webhooks.resume(staffOf(request), request.params.id);
     request.session.set('flash', resumed ? 'webhooks.resumed' : 'webhooks.alreadyActive');
-    return reply.redirect(`${WEBHOOKS_PATH}/${subscription.id}`, 303);
+    return reply.redirect(`${WEBHOOKS_PATH}/${request.params.id}`, 303);
   });
 
   app.get<{ Params: Params }>(`${WEBHOOKS_PATH}/:id/rotate-secret`, async (request, reply) => {

@@ -2,9 +2,10 @@
 // form, and never stored), and revoking one after a confirmation page.
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import type { StaffActor } from '../actor.ts';
-import { Invalid, type FieldError } from '../errors.ts';
-import { pageErrors, parseForm } from '../forms.ts';
+import type { FieldError } from '../errors.ts';
+import { parseForm } from '../forms.ts';
 import { requireStaff, staffOf } from '../http/authentication.ts';
+import { renderForm, submitForm } from '../http/formPages.ts';
 import { apiKeyAdministrationPolicy } from './policy.ts';
 import { ApiKeyForm } from './schemas.ts';
 import { SCOPES } from './scopes.ts';
@@ -26,21 +27,10 @@ export const apiKeysStaffRoutes: FastifyPluginAsync<Options> = async (app, { api
     if (request.staff) apiKeyAdministrationPolicy.authorize(request.staff, 'open', null);
   });
 
-  async function formData(actor: StaffActor, values: Record<string, unknown>) {
-    return { values, organisationList: await administeredOrganisations(actor), scopes: SCOPES };
-  }
-
-  async function refusedForm(
-    request: FastifyRequest,
-    reply: FastifyReply,
-    errors: FieldError[],
-    values: Record<string, unknown>,
-  ) {
-    return reply.render(
-      view('api-key-form'),
-      { ...(await formData(staffOf(request), values)), errors: pageErrors(request.t, errors) },
-      400,
-    );
+  /** The new key's form, filled with `values`, and with `errors` when it was refused. */
+  async function keyForm(request: FastifyRequest, reply: FastifyReply, values: Record<string, unknown>, errors?: FieldError[]) {
+    const data = { values, organisationList: await administeredOrganisations(staffOf(request)), scopes: SCOPES };
+    return renderForm(request, reply, view('api-key-form'), data, errors);
   }
 
   app.get('/staff/admin/api-keys', async (request, reply) => {
@@ -48,24 +38,16 @@ export const apiKeysStaffRoutes: FastifyPluginAsync<Options> = async (app, { api
   });
 
   app.get('/staff/admin/api-keys/new', async (request, reply) => {
-    const actor = staffOf(request);
-    return reply.render(view('api-key-form'), await formData(actor, { organisationId: actor.organisationId, scopes: [] }));
+    return keyForm(request, reply, { organisationId: staffOf(request).organisationId, scopes: [] });
   });
 
   app.post('/staff/admin/api-keys', async (request, reply) => {
     const actor = staffOf(request);
-    const form = parseForm(ApiKeyForm, request.body);
-    if (!form.ok) return refusedForm(request, reply, form.errors, form.values);
-    let created;
-    try {
-      created = await apiKeys.create(actor, form.value);
-    } catch (error) {
-      if (error instanceof Invalid) return refusedForm(request, reply, error.errors, form.value);
-      throw error;
-    }
+    const made = await submitForm(parseForm(ApiKeyForm, request.body), (value) => apiKeys.create(actor, value));
+    if (!made.ok) return keyForm(request, reply, made.values, made.errors);
     // Shown in this answer only: not kept in the session, and not to be cached anywhere.
     reply.header('Cache-Control', 'no-store');
-    return reply.render(view('api-key-created'), { created });
+    return reply.render(view('api-key-created'), { created: made.result });
   });
 
   app.get<{ Params: Params }>('/staff/admin/api-keys/:id/revoke', async (request, reply) => {

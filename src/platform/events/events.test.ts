@@ -4,7 +4,7 @@ import { after, before, describe, it } from 'node:test';
 import { freshDatabase, type TestDatabase } from '../../../test/support/database.ts';
 import type { Db } from '../../db/database.ts';
 import { insertOrganisation } from '../../organisations/repo.ts';
-import { EVENT_TYPES, isEventType, recordEvent } from './events.ts';
+import { EVENT_TYPES, isEventType, recordEvent, recordEvents } from './events.ts';
 
 describe('recording a domain event', () => {
   let database: TestDatabase;
@@ -48,6 +48,23 @@ describe('recording a domain event', () => {
       /the change failed/,
     );
     assert.deepEqual(await eventsAbout('ODR-ROLL-BACK'), []);
+  });
+
+  it('records the events of a change to many records in one go, and returns their ids in order', async () => {
+    const subjects = ['ODR-MANY-0001', 'ODR-MANY-0002', 'ODR-MANY-0003'];
+    const ids = await db.transaction().execute((trx) =>
+      recordEvents(
+        trx,
+        subjects.map((subject) => ({ councilId, type: 'case.assigned' as const, subject, data: { reference: subject } })),
+      ),
+    );
+    assert.equal(ids.length, 3);
+    for (const [index, subject] of subjects.entries())
+      assert.deepEqual(
+        await db.selectFrom('domain_events').select(['id', 'type', 'data']).where('subject', '=', subject).execute(),
+        [{ id: ids[index], type: 'case.assigned', data: { reference: subject } }],
+      );
+    assert.deepEqual(await db.transaction().execute((trx) => recordEvents(trx, [])), [], 'nothing to record, nothing recorded');
   });
 
   it('knows its event types', () => {

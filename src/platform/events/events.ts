@@ -40,19 +40,33 @@ export interface DomainEvent {
 
 /** Records `event` on `trx`, the transaction of the change, with the job that fans it out. Returns its id. */
 export async function recordEvent(trx: Queryable, event: DomainEvent): Promise<string> {
-  const { id, jobTablesPresent: present } = await trx
+  const [id] = await recordEvents(trx, [event]);
+  return id!;
+}
+
+/**
+ * Records `events` on `trx` in one insert, each with the job that fans it out (a change to many
+ * records, such as assigning a queue's cases in one go). Returns their ids, in the order given.
+ */
+export async function recordEvents(trx: Queryable, events: readonly DomainEvent[]): Promise<string[]> {
+  if (events.length === 0) return [];
+  const ids = events.map(() => crypto.randomUUID());
+  const [inserted] = await trx
     .insertInto('domain_events')
-    .values({
-      council_id: event.councilId,
-      organisation_id: event.organisationId && event.organisationId !== event.councilId ? event.organisationId : null,
-      type: event.type,
-      subject: event.subject,
-      data: JSON.stringify(event.data),
-      ...(event.occurredAt ? { occurred_at: event.occurredAt } : {}),
-    })
-    .returning(['id', jobTablesPresent().as('jobTablesPresent')])
-    .executeTakeFirstOrThrow();
+    .values(
+      events.map((event, index) => ({
+        id: ids[index]!,
+        council_id: event.councilId,
+        organisation_id: event.organisationId && event.organisationId !== event.councilId ? event.organisationId : null,
+        type: event.type,
+        subject: event.subject,
+        data: JSON.stringify(event.data),
+        ...(event.occurredAt ? { occurred_at: event.occurredAt } : {}),
+      })),
+    )
+    .returning(jobTablesPresent().as('jobTablesPresent'))
+    .execute();
   // The job's id is the event's: the sweep that looks for events not yet fanned out adds no second job.
-  await enqueue(trx, EVENTS_QUEUE, { eventId: id }, { id, jobTablesPresent: present });
-  return id;
+  for (const id of ids) await enqueue(trx, EVENTS_QUEUE, { eventId: id }, { id, jobTablesPresent: inserted?.jobTablesPresent });
+  return ids;
 }
