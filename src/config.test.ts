@@ -272,5 +272,16 @@ describe('the inbound email mailbox (IMAP_URL)', () => {
     assert.deepEqual(problemsOf({ IMAP_URL: 'imaps://u:secret@mail.example', IMAP_COUNCIL: 'Not A Code' }), [
       'IMAP_COUNCIL must be an organisation code (it is "Not A Code")',
     ]);
+    assert.deepEqual(problemsOf({ IMAP_URL: 'not a url' }), [
+      'IMAP_URL is not a valid imaps:// or imap:// URL (imaps://user:password@host:993/INBOX)',
+    ]);
+    assert.deepEqual(problemsOf({ IMAP_URL: 'imaps:///INBOX' }), [
+      'IMAP_URL is not a valid imaps:// or imap:// URL (imaps://user:password@host:993/INBOX)',
+    ]);
+    const badlyEncoded = problemsOf({ IMAP_URL: 'imaps://u:s%ZZcret@mail.example' });
+    assert.deepEqual(badlyEncoded, [
+      'IMAP_URL has a badly encoded user name, password or mailbox (use %XX for special characters)',
+    ]);
+    assert.doesNotMatch(badlyEncoded.join(' '), /cret/);
   });
 });

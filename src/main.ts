@@ -20,9 +20,7 @@ import { casesJobs } from './cases/service.ts';
 import { appointmentsJobs } from './appointments/service.ts';
 import { complaintsJobs } from './complaints/service.ts';
 import { performanceJobs } from './performance/service.ts';
-import { imapMailbox, inboundEmailJobs } from './integration/email/mailbox.ts';
-import { findFirstCouncil, findOrganisation } from './organisations/repo.ts';
-import { systemActor } from './platform/actor.ts';
+import { imapJobs } from './integration/email/mailbox.ts';
 
 export interface RunningServer {
   app: FastifyInstance;
@@ -77,20 +75,7 @@ export async function start(config: Config, output: StartOutput): Promise<Runnin
           ...complaintsJobs(services.complaints),
           ...appointmentsJobs(services.appointments),
           ...performanceJobs(services.performance),
-          ...(config.imap
-            ? inboundEmailJobs({
-                source: imapMailbox(config.imap),
-                councilId: async () => {
-                  const code = config.imap?.council;
-                  const council = code ? await findOrganisation(database.db, code) : await findFirstCouncil(database.db);
-                  if (council?.kind !== 'council') throw new Error(`IMAP_COUNCIL ${code ?? ''} names no council`);
-                  return council.id;
-                },
-                intake: (councilId, raw) =>
-                  services.inboundEmail.intake(systemActor('job:inbound-email.imap'), councilId, raw, 'imap'),
-                log: app.log,
-              })
-            : []),
+          ...imapJobs(config.imap, services.inboundEmail, app.log),
         ],
         app.log,
         [...notifications.workers, ...webhooks.workers],

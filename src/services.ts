@@ -21,7 +21,7 @@ import { createInboundEmailService } from './integration/email/service.ts';
 import { createCalendarService } from './services/calendarService.ts';
 import { createKnowledgeService } from './services/knowledge.ts';
 import { createServicesService } from './services/service.ts';
-import { findFirstCouncil } from './organisations/repo.ts';
+import { findFirstCouncil, findOrganisation } from './organisations/repo.ts';
 import { createOrganisationsService } from './organisations/service.ts';
 import { createPerformanceDashboard } from './performance/dashboard.ts';
 import { createPerformanceReport } from './performance/report.ts';
@@ -119,7 +119,10 @@ export async function createServices(db: Db, config: Config) {
     complaintSelfAssessment: createComplaintSelfAssessment(db),
     contacts: createContactsService(db, { findCustomer: (actor, id) => customers.findForContact(actor, id) }),
     /** Email from the council's mail relay or mailbox: onto a case, a customer's contacts, or the unmatched list. */
-    inboundEmail: createInboundEmailService(db, { findCustomer: (actor, id) => customers.mayReferTo(actor, id) }),
+    inboundEmail: createInboundEmailService(db, {
+      findCustomer: (actor, id) => customers.mayReferTo(actor, id),
+      findCouncil: async (code) => (code ? await findOrganisation(db, code) : await findFirstCouncil(db)),
+    }),
     apiKeys: createApiKeysService(db),
     /** Residents' portal accounts, and the requests on their customer records. */
     residentAccounts: createResidentAccountsService(db, { portalCouncil, publicUrl: config.publicUrl }),

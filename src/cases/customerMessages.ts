@@ -1,9 +1,10 @@
 // A resident's own message on their case, arriving by another way than the staff desktop (an
 // email reply quoting the case's reference): it goes on the case's timeline as theirs, and a case
-// waiting for them goes back to the team. Nobody is notified: telling the resident about their own
-// message would answer an email with an email, and could loop with an auto-responder.
+// waiting for them goes back to the team. The resident is not notified: telling them about their
+// own message would answer an email with an email, and could loop with an auto-responder.
 import type { Queryable, Tx } from '../db/database.ts';
 import { recordAudit } from '../platform/audit/audit.ts';
+import { recordEvent } from '../platform/events/events.ts';
 import type { Actor } from '../platform/actor.ts';
 import type { CaseStatus } from './lifecycle.ts';
 import { normaliseCaseReference } from './reference.ts';
@@ -19,23 +20,31 @@ export interface CaseForCustomerMessage {
   status: CaseStatus;
 }
 
-/** The case with this reference in this council, or undefined. */
-export async function caseForCustomerMessage(
+/** The council's cases with these references (in one query), in the order the references are given. */
+export async function casesForCustomerMessage(
   db: Queryable,
   councilId: string,
-  reference: string,
-): Promise<CaseForCustomerMessage | undefined> {
-  const normalised = normaliseCaseReference(reference);
-  if (!normalised) return undefined;
-  const row = await db
+  references: string[],
+): Promise<CaseForCustomerMessage[]> {
+  const normalised = references.map(normaliseCaseReference).filter((reference): reference is string => Boolean(reference));
+  if (normalised.length === 0) return [];
+  const rows = await db
     .selectFrom('cases')
     .select(['id', 'reference', 'council_id', 'customer_id', 'status'])
-    .where('reference', '=', normalised)
+    .where('reference', 'in', normalised)
     .where('council_id', '=', councilId)
-    .executeTakeFirst();
-  return row
-    ? { id: row.id, reference: row.reference, councilId: row.council_id, customerId: row.customer_id, status: row.status }
-    : undefined;
+    .execute();
+  return normalised.flatMap((reference) =>
+    rows
+      .filter((row) => row.reference === reference)
+      .map((row) => ({
+        id: row.id,
+        reference: row.reference,
+        councilId: row.council_id,
+        customerId: row.customer_id,
+        status: row.status,
+      })),
+  );
 }
 
 /**
@@ -82,6 +91,16 @@ export async function addCustomerMessageIn(
     });
   }
   await repo.insertEvents(trx, events);
+  // Other systems (webhooks) are told of every status change, as they are of one made by staff.
+  if (moved)
+    await recordEvent(trx, {
+      councilId: target.councilId,
+      organisationId: current.organisation_id,
+      type: 'case.status_changed',
+      subject: target.reference,
+      occurredAt: at,
+      data: { reference: target.reference, from: 'awaiting_customer', to: 'in_progress', update: null },
+    });
   await recordAudit(trx, actor, {
     action: 'case.customer_message',
     organisationId: target.councilId,

@@ -1,6 +1,6 @@
-// A contact recorded inside another operation's transaction (an inbound email becomes a contact
-// in the same transaction as the message's record and a case update), with the same audit record
-// as one logged on the staff desktop or through the API. The caller has built a valid contact.
+// Recording a contact and its audit record in a transaction: the one way every contact is written,
+// whether logged on its own (the staff desktop, the API) or inside another operation (an inbound
+// email becomes a contact with the message's record and a case update). The caller has checked it.
 import type { Tx } from '../db/database.ts';
 import type { Actor } from '../platform/actor.ts';
 import { changesBetween, recordAudit } from '../platform/audit/audit.ts';
@@ -19,7 +19,11 @@ export async function recordContactIn(trx: Tx, actor: Actor, contact: repo.NewCo
     changes: changesBetween({}, { ...contact, notes: contact.notes === null ? null : '[notes]' }, [
       'customerId',
       'channel',
+      'serviceCode',
       'outcome',
+      'avoidableReason',
+      'signpostedTo',
+      'siteId',
       'notes',
       'startedAt',
       'endedAt',
@@ -34,17 +38,11 @@ export async function recordContactIn(trx: Tx, actor: Actor, contact: repo.NewCo
  * email), in `trx`, with its audit record. A contact already on a customer is left alone.
  */
 export async function assignContactToCustomerIn(trx: Tx, actor: Actor, contactId: string, customerId: string): Promise<boolean> {
-  const row = await trx
-    .updateTable('contacts')
-    .set({ customer_id: customerId })
-    .where('id', '=', contactId)
-    .where('customer_id', 'is', null)
-    .returning('council_id')
-    .executeTakeFirst();
-  if (!row) return false;
+  const councilId = await repo.assignToCustomer(trx, contactId, customerId);
+  if (councilId === undefined) return false;
   await recordAudit(trx, actor, {
     action: 'contact.update',
-    organisationId: row.council_id,
+    organisationId: councilId,
     recordType: 'contact',
     recordId: contactId,
     changes: { customerId: { from: null, to: customerId } },

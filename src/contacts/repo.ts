@@ -76,6 +76,18 @@ export interface ContactPage {
 
 export const CONTACTS_PAGE_SIZE = 20;
 
+/** Puts a contact recorded on nobody onto a customer; its council, or undefined when it is on someone already. */
+export async function assignToCustomer(db: Queryable, id: string, customerId: string): Promise<string | undefined> {
+  const row = await db
+    .updateTable('contacts')
+    .set({ customer_id: customerId })
+    .where('id', '=', id)
+    .where('customer_id', 'is', null)
+    .returning('council_id')
+    .executeTakeFirst();
+  return row?.council_id;
+}
+
 /**
  * A customer's contacts, newest first, by keyset on (started_at, id) so deep pages stay fast
  * (contacts_customer_time_idx). `before` is the `next` of the previous page.

@@ -2,9 +2,9 @@
 // Each contact commits in one transaction with its audit record.
 import type { Db } from '../db/database.ts';
 import type { Actor, ApiKeyActor } from '../platform/actor.ts';
-import { changesBetween, recordAudit } from '../platform/audit/audit.ts';
 import { Invalid, NotAllowed, NotFound, type FieldError } from '../platform/errors.ts';
 import { contactLogPolicy, contactPolicy } from './policy.ts';
+import { recordContactIn } from './recordContactIn.ts';
 import * as repo from './repo.ts';
 import {
   CHANNELS_AT_A_SITE,
@@ -144,30 +144,7 @@ export function createContactsService(db: Db, dependencies: { findCustomer: Find
       startedAt: input.startedAt,
       endedAt: input.endedAt,
     };
-    const id = await db.transaction().execute(async (trx) => {
-      const id = await repo.insertContact(trx, contact);
-      await recordAudit(trx, actor, {
-        action: 'contact.create',
-        organisationId: councilId,
-        recordType: 'contact',
-        recordId: id,
-        // The notes themselves stay in the contact log; the trail says only that there were some.
-        changes: changesBetween({}, { ...contact, notes: contact.notes === null ? null : '[notes]' }, [
-          'customerId',
-          'channel',
-          'serviceCode',
-          'outcome',
-          'avoidableReason',
-          'signpostedTo',
-          'siteId',
-          'notes',
-          'startedAt',
-          'endedAt',
-        ]),
-        ...(contact.recordedByApiKey ? { details: { apiKeyId: contact.recordedByApiKey } } : {}),
-      });
-      return id;
-    });
+    const id = await db.transaction().execute((trx) => recordContactIn(trx, actor, contact));
     return { id, ...contact };
   }
 

@@ -45,12 +45,13 @@ describe('the staff desktop navigation', () => {
     assert.deepEqual(keysFor(aStaffMember(['dpo'])), ['home', 'customers', 'knowledge', 'audit']);
   });
 
-  it('shows an advisor the home page, customers, contact logging, the team queue, appointments, the face-to-face queue and the knowledge base', () => {
+  it('shows an advisor the home page, customers, contact logging, the team queue, unmatched email, appointments, the face-to-face queue and the knowledge base', () => {
     assert.deepEqual(keysFor(aStaffMember(['advisor'])), [
       'home',
       'customers',
       'contacts',
       'cases',
+      'inboundEmail',
       'appointments',
       'appointmentQueue',
       'knowledge',
@@ -97,6 +98,21 @@ describe('the staff desktop navigation', () => {
     const t = (key: string) => `text of ${key}`;
     const cases = staffNavigation(aStaffMember(['officer']), '/staff/cases', t).find((item) => item.active);
     assert.deepEqual(cases, { text: 'text of cases.navigation.label', href: '/staff/cases', active: true });
+  });
+
+  it('opens unmatched email to a council’s advisors, officers and team leaders only, as its page does', () => {
+    for (const role of ['advisor', 'officer', 'team_leader'] as Role[]) {
+      assert.ok(keysFor(aStaffMember([role])).includes('inboundEmail'), role);
+    }
+    for (const role of ['complaints_officer', 'performance_analyst', 'dpo', 'admin'] as Role[]) {
+      assert.ok(!keysFor(aStaffMember([role])).includes('inboundEmail'), role);
+    }
+    for (const role of ['advisor', 'team_leader', 'partner_worker'] as Role[]) {
+      assert.ok(!keysFor(aStaffMember([role], 'partner')).includes('inboundEmail'), `partner ${role}`);
+    }
+    const t = (key: string) => `text of ${key}`;
+    const active = staffNavigation(aStaffMember(['advisor']), '/staff/inbound-email/1', t).find((item) => item.active);
+    assert.deepEqual(active, { text: 'text of inboundEmail.navigation.label', href: '/staff/inbound-email', active: true });
   });
 
   it('opens the knowledge base to everyone in the council and to partner agencies (who read its public articles)', () => {
@@ -193,6 +209,7 @@ describe('the staff desktop navigation', () => {
       'customers',
       'contacts',
       'cases',
+      'inboundEmail',
       'appointments',
       'appointmentQueue',
       'knowledge',

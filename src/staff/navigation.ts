@@ -10,6 +10,7 @@ import type { Role, StaffActor } from '../platform/actor.ts';
 import type { Translate } from '../platform/i18n.ts';
 import { OUTBOX_ROLES, outboxPolicy } from '../platform/notifications/policy.ts';
 import { knowledgePolicy } from '../services/knowledgePolicy.ts';
+import { inboundEmailPolicy } from '../integration/email/policy.ts';
 import { webhookAdministrationPolicy } from '../integration/webhooks/policy.ts';
 import { catalogueAdministrationPolicy } from '../services/policy.ts';
 
@@ -40,6 +41,15 @@ export const SECTIONS: Section[] = [
     roles: ['advisor', 'officer', 'team_leader', 'partner_worker'],
     opens: (actor) => caseQueuePolicy.can(actor, 'open', { organisationId: actor.organisationId }),
     messages: { label: 'cases.navigation.label', description: 'cases.navigation.description' },
+  },
+  {
+    // Email nobody could match, read by the front line as they read the council's shared inbox.
+    key: 'inboundEmail',
+    href: '/staff/inbound-email',
+    roles: ['advisor', 'officer', 'team_leader'],
+    councilOnly: true,
+    opens: (actor) => inboundEmailPolicy.can(actor, 'review', { councilId: actor.councilId }),
+    messages: { label: 'inboundEmail.navigation.label', description: 'inboundEmail.navigation.description' },
   },
   {
     key: 'complaints',

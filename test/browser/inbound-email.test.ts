@@ -8,6 +8,7 @@ import { findFirstCouncil } from '../../src/organisations/repo.ts';
 import { systemActor } from '../../src/platform/actor.ts';
 import { browserSuite, openPage, signInAs } from '../support/browser.ts';
 import { aStaffMember } from '../support/builders.ts';
+import { aResidentWithEmail } from '../support/inboundEmail.ts';
 import { startTestServer, type TestServer } from '../support/server.ts';
 
 const TIMEOUT = { timeout: 120_000 };
@@ -18,13 +19,11 @@ browserSuite('unmatched inbound email in a browser', (browser) => {
   before(async () => {
     server = await startTestServer();
     const councilId = (await findFirstCouncil(server.db))!.id;
-    const customer = await server.services.customers.create(
-      systemActor('test'),
-      { kind: 'person', givenName: 'Bethan', familyName: 'Morgan', email: 'bethan@example.org', address: {} },
-      { confirmedNew: true, councilId },
-    );
-    if (!customer.created) throw new Error('no customer');
-    customerId = customer.customer.id;
+    customerId = await aResidentWithEmail(server.services, councilId, {
+      givenName: 'Bethan',
+      familyName: 'Morgan',
+      email: 'bethan@example.org',
+    });
     const raw = [
       'From: Bethan M <bethan.new@example.net>',
       'Subject: My new address',
@@ -42,7 +41,9 @@ browserSuite('unmatched inbound email in a browser', (browser) => {
     const { page } = checked;
     await signInAs(checked, await aStaffMember(server.db, { roles: ['advisor'] }));
 
-    await checked.goto('/staff/inbound-email');
+    const unmatchedEmail = () =>
+      page.getByRole('navigation', { name: 'Staff desktop' }).getByRole('link', { name: 'Unmatched email' }).click();
+    await checked.navigate(unmatchedEmail);
     assert.equal((await page.locator('h1').innerText()).trim(), 'Unmatched email');
     await checked.navigate(() => page.getByRole('link', { name: 'My new address' }).click());
     assert.equal((await page.locator('h1').innerText()).trim(), 'My new address');
@@ -61,7 +62,7 @@ browserSuite('unmatched inbound email in a browser', (browser) => {
     await checked.navigate(() => page.getByRole('button', { name: 'Match to this customer' }).click());
     assert.equal(new URL(page.url()).pathname, `/staff/customers/${customerId}`);
 
-    await checked.goto('/staff/inbound-email');
+    await checked.navigate(unmatchedEmail);
     assert.equal(await page.getByRole('link', { name: 'My new address' }).count(), 0, 'no longer unmatched');
   });
 });

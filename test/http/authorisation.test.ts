@@ -27,6 +27,8 @@ const WORK_PAGES: Record<string, Role[]> = {
   '/staff/outbox': ['advisor', 'officer', 'team_leader', 'complaints_officer', 'admin'],
   // The team queue: for those who work or lead cases (an organisation with no teams shows an empty page).
   '/staff/cases': ['advisor', 'officer', 'team_leader', 'partner_worker'],
+  // Email nobody could match: read and matched by a council's front line.
+  '/staff/inbound-email': ['advisor', 'officer', 'team_leader'],
   // The service catalogue: run by a council's administrators, read by its team leaders.
   '/staff/admin/services': ['admin', 'team_leader'],
   // The knowledge base: read by everyone who works for the council (partners read its public articles).

@@ -4,13 +4,13 @@
 import assert from 'node:assert/strict';
 import crypto from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
-import { newCaseReference, newTrackingToken } from '../../src/cases/reference.ts';
 import { findFirstCouncil } from '../../src/organisations/repo.ts';
 import { systemActor } from '../../src/platform/actor.ts';
 import type { Scope } from '../../src/platform/apiKeys/scopes.ts';
 import { aService, aStaffMember, aTeam } from '../support/builders.ts';
 import { assertProblem, type Answer } from '../support/api.ts';
 import { aPng } from '../support/files.ts';
+import { aCaseOf, aResidentWithEmail } from '../support/inboundEmail.ts';
 import { startTestServer, type TestServer } from '../support/server.ts';
 
 describe('the inbound email API', () => {
@@ -60,37 +60,12 @@ describe('the inbound email API', () => {
     councilId = (await findFirstCouncil(db))!.id;
     const teamId = await aTeam(db, { organisationId: councilId, code: 'waste', name: 'Waste' });
     const serviceId = await aService(db, { councilId, teamId, code: 'missed-bin', name: 'Missed bin', slaWorkingDays: 2 });
-    const customer = await server.services.customers.create(
-      systemActor('test'),
-      { kind: 'person', givenName: 'Bethan', familyName: 'Morgan', email: 'bethan@example.org', address: {} },
-      { confirmedNew: true, councilId },
-    );
-    if (!customer.created) throw new Error('no customer');
-    customerId = customer.customer.id;
-    reference = newCaseReference();
-    caseId = (
-      await db
-        .insertInto('cases')
-        .values({
-          council_id: councilId,
-          reference,
-          tracking_token: newTrackingToken(),
-          service_id: serviceId,
-          customer_id: customerId,
-          channel: 'web',
-          description: 'Missed bin',
-          answers: '{}',
-          status: 'awaiting_customer',
-          priority: 'normal',
-          team_id: teamId,
-          organisation_id: councilId,
-          received_at: new Date(),
-          due_at: new Date(Date.now() + 86_400_000),
-          due_soon_at: new Date(),
-        })
-        .returning('id')
-        .executeTakeFirstOrThrow()
-    ).id;
+    customerId = await aResidentWithEmail(server.services, councilId, {
+      givenName: 'Bethan',
+      familyName: 'Morgan',
+      email: 'bethan@example.org',
+    });
+    ({ id: caseId, reference } = await aCaseOf(db, { councilId, serviceId, teamId, customerId, status: 'awaiting_customer' }));
     relayKey = await makeKey(['inbound-email:write']);
   });
   after(() => server.close());

@@ -3,9 +3,10 @@ import crypto from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
 import { freshDatabase, type TestDatabase } from '../../../test/support/database.ts';
 import type { Db } from '../../db/database.ts';
-import { insertOrganisation } from '../../organisations/repo.ts';
+import type { ImapSettings } from '../../config.ts';
+import { findFirstCouncil, findOrganisation, insertOrganisation } from '../../organisations/repo.ts';
 import { systemActor } from '../../platform/actor.ts';
-import { inboundEmailJobs, pollMailbox, type MailboxSession, type MailboxSource, type PollLog } from './mailbox.ts';
+import { imapJobs, inboundEmailJobs, pollMailbox, type MailboxSession, type MailboxSource, type PollLog } from './mailbox.ts';
 import { MAX_MESSAGE_BYTES } from './message.ts';
 import { createInboundEmailService, type InboundEmailService } from './service.ts';
 
@@ -75,7 +76,9 @@ describe('reading the council’s mailbox', () => {
     database = await freshDatabase();
     db = database.db;
     councilId = await insertOrganisation(db, { code: 'borough', name: 'Borough Council', kind: 'council', councilId: null });
-    inbound = createInboundEmailService(db);
+    inbound = createInboundEmailService(db, {
+      findCouncil: async (code) => (code ? await findOrganisation(db, code) : await findFirstCouncil(db)),
+    });
   });
   after(() => database.drop());
 
@@ -158,5 +161,50 @@ describe('reading the council’s mailbox', () => {
       .where('message_id', '=', `${id}@mail.example`)
       .executeTakeFirstOrThrow();
     assert.equal(stored.council_id, councilId);
+  });
+
+  describe('as IMAP_URL and IMAP_COUNCIL set it up', () => {
+    const settings = (council: string | undefined): ImapSettings => ({
+      host: 'mail.borough.example',
+      port: 993,
+      secure: true,
+      user: 'contact@borough.example',
+      password: 'secret',
+      mailbox: 'INBOX',
+      council,
+    });
+
+    it('is not there without a mailbox', () => {
+      assert.deepEqual(imapJobs(undefined, inbound, log), []);
+    });
+
+    it('takes the mail for IMAP_COUNCIL’s council, or the first council when it is unset', async () => {
+      for (const council of ['borough', undefined]) {
+        const mailbox = new FakeMailbox(isCommitted);
+        const id = crypto.randomUUID();
+        mailbox.add(61, anEmail('g@example.org', id));
+        const [job] = imapJobs(settings(council), inbound, log, mailbox);
+        assert.equal(job?.name, 'inbound-email.imap');
+        await job!.run();
+        const stored = await db
+          .selectFrom('inbound_emails')
+          .select('council_id')
+          .where('message_id', '=', `${id}@mail.example`)
+          .executeTakeFirstOrThrow();
+        assert.equal(stored.council_id, councilId, String(council));
+      }
+    });
+
+    it('stops with a clear message when IMAP_COUNCIL names no council, leaving the mail unseen', async () => {
+      await insertOrganisation(db, { code: 'borough-police', name: 'Police', kind: 'partner', councilId });
+      for (const code of ['borough-police', 'nowhere']) {
+        const mailbox = new FakeMailbox(isCommitted);
+        mailbox.add(71, anEmail('h@example.org', crypto.randomUUID()));
+        const [job] = imapJobs(settings(code), inbound, log, mailbox);
+        await assert.rejects(job!.run(), { message: `IMAP_COUNCIL ${code} names no council` });
+        assert.equal(mailbox.messages.get(71)?.seen, false);
+        assert.equal(mailbox.opened, 0, 'the mailbox is not opened');
+      }
+    });
   });
 });

@@ -5,10 +5,11 @@
 // MailboxSource, so the run is tested without a mail server.
 import { ImapFlow } from 'imapflow';
 import type { ImapSettings } from '../../config.ts';
+import { systemActor } from '../../platform/actor.ts';
 import { Invalid } from '../../platform/errors.ts';
 import type { ScheduledJob } from '../../platform/jobs.ts';
 import { MAX_MESSAGE_BYTES } from './message.ts';
-import type { IntakeResult } from './service.ts';
+import type { InboundEmailService, IntakeResult } from './service.ts';
 
 /** Messages taken in one run at most: a full mailbox empties over a few minutes, not in one long run. */
 export const MESSAGES_PER_RUN = 100;
@@ -152,4 +153,21 @@ export function inboundEmailJobs(dependencies: {
       },
     },
   ];
+}
+
+/** The IMAP job of IMAP_URL's mailbox, for IMAP_COUNCIL's council (none when no mailbox is set). */
+export function imapJobs(
+  settings: ImapSettings | undefined,
+  inboundEmail: Pick<InboundEmailService, 'intake' | 'mailboxCouncil'>,
+  log: PollLog,
+  source: MailboxSource | undefined = settings && imapMailbox(settings),
+): ScheduledJob[] {
+  if (!settings || !source) return [];
+  const imap = systemActor('job:inbound-email.imap');
+  return inboundEmailJobs({
+    source,
+    councilId: () => inboundEmail.mailboxCouncil(settings.council),
+    intake: (councilId, raw) => inboundEmail.intake(imap, councilId, raw, 'imap'),
+    log,
+  });
 }

@@ -4,12 +4,13 @@ import { after, before, describe, it } from 'node:test';
 import { sql } from 'kysely';
 import { aService, aTeam } from '../../../test/support/builders.ts';
 import { freshDatabase, type TestDatabase } from '../../../test/support/database.ts';
-import { newCaseReference, newTrackingToken } from '../../cases/reference.ts';
+import { aCaseOf } from '../../../test/support/inboundEmail.ts';
+import { createCustomersService } from '../../customers/service.ts';
 import type { Db } from '../../db/database.ts';
 import { insertOrganisation } from '../../organisations/repo.ts';
-import { systemActor, type ApiKeyActor } from '../../platform/actor.ts';
+import { systemActor, type ApiKeyActor, type StaffActor } from '../../platform/actor.ts';
 import { createApiKeysService } from '../../platform/apiKeys/service.ts';
-import { NotAllowed } from '../../platform/errors.ts';
+import { Conflict, Invalid, NotAllowed, NotFound } from '../../platform/errors.ts';
 import { createInboundEmailService, type InboundEmailService } from './service.ts';
 
 const NOW = new Date('2026-11-23T10:00:00.000Z');
@@ -62,31 +63,8 @@ describe('taking in email', () => {
     return id;
   }
 
-  async function aCase(customerId: string | null, status: 'submitted' | 'awaiting_customer' = 'submitted') {
-    const reference = newCaseReference();
-    const { id } = await db
-      .insertInto('cases')
-      .values({
-        council_id: councilId,
-        reference,
-        tracking_token: newTrackingToken(),
-        service_id: serviceId,
-        customer_id: customerId,
-        channel: 'web',
-        description: 'Missed bin',
-        answers: '{}',
-        status,
-        priority: 'normal',
-        team_id: teamId,
-        organisation_id: councilId,
-        received_at: NOW,
-        due_at: new Date(NOW.getTime() + 86_400_000),
-        due_soon_at: NOW,
-      })
-      .returning('id')
-      .executeTakeFirstOrThrow();
-    return { id, reference };
-  }
+  const aCase = (customerId: string | null, status: 'submitted' | 'awaiting_customer' = 'submitted') =>
+    aCaseOf(db, { councilId, serviceId, teamId, customerId, status, receivedAt: NOW });
 
   const eventsOf = (caseId: string) =>
     db.selectFrom('case_events').selectAll().where('case_id', '=', caseId).orderBy('id').execute();
@@ -139,6 +117,14 @@ describe('taking in email', () => {
     assert.equal(moved?.status_to, 'in_progress');
     const { status } = await db.selectFrom('cases').select('status').where('id', '=', bin.id).executeTakeFirstOrThrow();
     assert.equal(status, 'in_progress');
+    // Other systems hear of the move as of any other (webhooks), without the resident's words.
+    const told = await db.selectFrom('domain_events').select(['type', 'data']).where('subject', '=', bin.reference).execute();
+    assert.deepEqual(told, [
+      {
+        type: 'case.status_changed',
+        data: { reference: bin.reference, from: 'awaiting_customer', to: 'in_progress', update: null },
+      },
+    ]);
 
     const contact = await contactOf(result.contactId);
     assert.equal(contact?.customer_id, janeId);
@@ -230,6 +216,51 @@ describe('taking in email', () => {
     const listed = await inbound.unmatched({ ...advisor, roles: ['advisor'] });
     assert.ok(listed.some((item) => item.id === unknown.id && item.fromAddress === 'new@example.net'));
     assert.ok(listed.some((item) => item.id === shared.id));
+  });
+
+  it('lets the front line match an unmatched message to one of the council’s customers, once', async () => {
+    const customers = createCustomersService(db);
+    const matching = createInboundEmailService(db, {
+      now: () => NOW,
+      findCustomer: (actor, id) => customers.mayReferTo(actor, id),
+    });
+    const advisor: StaffActor = {
+      kind: 'staff',
+      id: crypto.randomUUID(),
+      email: 'b@borough.example',
+      name: 'B',
+      roles: ['advisor'],
+      organisationId: councilId,
+      organisationKind: 'council',
+      councilId,
+      ip: null,
+    };
+    const taken = await matching.intake(relay, councilId, anEmail({ from: 'jim.new@example.net', subject: 'Moved' }), 'relay');
+    assert.equal(taken.outcome, 'unmatched');
+    const missing = (error: unknown) =>
+      error instanceof Invalid &&
+      error.errors.length === 1 &&
+      error.errors[0]?.field === 'customerId' &&
+      error.errors[0]?.message === 'inboundEmail.errors.customerMissing';
+    const elsewhere = await aCustomer(otherCouncilId, 'Gwen', ['gwen@example.org']);
+    await assert.rejects(matching.matchToCustomer(advisor, taken.id, elsewhere), missing);
+    await assert.rejects(matching.matchToCustomer(advisor, taken.id, 'not-an-id'), missing);
+    await assert.rejects(matching.matchToCustomer({ ...advisor, roles: ['performance_analyst'] }, taken.id, jimId), NotAllowed);
+
+    assert.deepEqual(await matching.matchToCustomer(advisor, taken.id, jimId), { customerId: jimId });
+    assert.equal((await contactOf(taken.contactId))?.customer_id, jimId);
+    const audit = await db
+      .selectFrom('audit_events')
+      .select('action')
+      .where('record_id', 'in', [taken.id, taken.contactId!])
+      .where('action', 'in', ['inbound_email.match', 'contact.update'])
+      .execute();
+    assert.deepEqual(audit.map((row) => row.action).sort(), ['contact.update', 'inbound_email.match']);
+    assert.ok(!(await matching.unmatched(advisor)).some((item) => item.id === taken.id), 'no longer unmatched');
+
+    await assert.rejects(matching.matchToCustomer(advisor, taken.id, janeId), Conflict);
+    const otherCouncils = { ...advisor, organisationId: otherCouncilId, councilId: otherCouncilId };
+    await assert.rejects(matching.message(otherCouncils, taken.id), NotFound);
   });
 
   it('records the same message once, however often it comes, and says the second was a duplicate', async () => {

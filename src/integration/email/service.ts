@@ -10,7 +10,7 @@
 // a contact or a case update, and nothing is ever sent back (no mail loops).
 // The message's record, the contact, the case's events and the audit record commit together.
 import type { Db } from '../../db/database.ts';
-import { addCustomerMessageIn, caseForCustomerMessage, type CaseForCustomerMessage } from '../../cases/customerMessages.ts';
+import { addCustomerMessageIn, casesForCustomerMessage, type CaseForCustomerMessage } from '../../cases/customerMessages.ts';
 import { assignContactToCustomerIn, recordContactIn, type NewContact } from '../../contacts/recordContactIn.ts';
 import { NOTES_MAX_LENGTH, REASON_MAX_LENGTH } from '../../contacts/schemas.ts';
 import { customersWithEmail } from '../../customers/byEmail.ts';
@@ -43,6 +43,8 @@ const shorten = (text: string, max: number) => (text.length > max ? `${text.slic
 export interface Dependencies {
   /** The customer `actor` may see (undefined when not, or merged away): the customers capability's. */
   findCustomer?: (actor: Actor, id: string) => Promise<{ id: string; councilId: string } | undefined>;
+  /** The organisation with this code, or the first council when none is given: the organisations capability's. */
+  findCouncil?: (code: string | undefined) => Promise<{ id: string; kind: string } | undefined>;
   now?: () => Date;
 }
 
@@ -62,11 +64,9 @@ export function createInboundEmailService(db: Db, dependencies: Dependencies = {
 
   /** The case this message may go on: one it quotes whose customer the sender is. */
   async function caseOfSender(councilId: string, message: InboundMessage, senders: string[]) {
-    for (const reference of message.caseReferences) {
-      const found = await caseForCustomerMessage(db, councilId, reference);
-      if (found?.customerId && senders.includes(found.customerId)) return found;
-    }
-    return undefined;
+    if (senders.length === 0) return undefined;
+    const quoted = await casesForCustomerMessage(db, councilId, message.caseReferences);
+    return quoted.find((found) => found.customerId !== null && senders.includes(found.customerId));
   }
 
   async function intake(actor: Actor, councilId: string, raw: Buffer, via: Via): Promise<IntakeResult> {
@@ -173,6 +173,13 @@ export function createInboundEmailService(db: Db, dependencies: Dependencies = {
 
   return {
     intake,
+
+    /** The council the IMAP mailbox's mail is for: IMAP_COUNCIL's, or the first council when it is unset. */
+    async mailboxCouncil(code: string | undefined): Promise<string> {
+      const council = dependencies.findCouncil ? await dependencies.findCouncil(code) : undefined;
+      if (council?.kind !== 'council') throw new Error(`IMAP_COUNCIL ${code ?? ''} names no council`);
+      return council.id;
+    },
 
     /** `POST /api/v1/inbound-email`: the key's council's mail relay hands over one raw message. */
     async deliverFromRelay(key: ApiKeyActor, raw: Buffer): Promise<IntakeResult> {
