@@ -73,4 +73,13 @@ describe('who may see and work a case', () => {
     assert.ok(caseRaisingPolicy.can(key(['cases:write']), 'raise', { councilId: COUNCIL }));
     assert.ok(!caseRaisingPolicy.can(key(['cases:read']), 'raise', { councilId: COUNCIL }));
   });
+
+  it('lets an Open311 key read, update, note and raise its council’s cases, and never assign them', () => {
+    const open311 = key(['open311:write']);
+    for (const action of ['read', 'update', 'note'] as const) assert.ok(casePolicy.can(open311, action, councilCase), action);
+    assert.ok(caseRaisingPolicy.can(open311, 'raise', { councilId: COUNCIL }));
+    assert.ok(!caseRaisingPolicy.can(open311, 'raise', { councilId: OTHER_COUNCIL }), 'another council');
+    assert.ok(!casePolicy.can(open311, 'assign', councilCase));
+    assert.ok(!casePolicy.can(key(['open311:write'], POLICE), 'read', councilCase), 'a partner’s key, the council’s case');
+  });
 });

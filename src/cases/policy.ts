@@ -28,6 +28,11 @@ const sees = (actor: StaffActor, record: CasePlacement): boolean =>
 const works = (actor: StaffActor, record: CasePlacement): boolean =>
   owns(actor, record) && hasRole(actor, 'officer', 'team_leader', 'partner_worker');
 
+// An Open311 client (FixMyStreet, scope open311:write) reads the requests it reported and posts its
+// residents' updates on them, as a key with the cases scopes does.
+const keyReadsCases = (key: ApiKeyActor): boolean => hasScope(key, 'cases:read') || hasScope(key, 'open311:write');
+const keyWritesCases = (key: ApiKeyActor): boolean => hasScope(key, 'cases:write') || hasScope(key, 'open311:write');
+
 /** A key sees its council's cases, or a partner's key the cases routed to its organisation. */
 const keySees = (key: ApiKeyActor, record: CasePlacement): boolean =>
   keyServesCouncil(key, record.councilId) && (key.organisationKind === 'council' || owns(key, record));
@@ -44,10 +49,9 @@ export const casePolicy = definePolicy<CasePlacement, 'read' | 'note' | 'update'
     take: works,
   },
   {
-    // An Open311 client (FixMyStreet) reads the requests it reported and posts its residents' updates on them.
-    read: (key, record) => (hasScope(key, 'cases:read') || hasScope(key, 'open311:write')) && keySees(key, record),
-    update: (key, record) => (hasScope(key, 'cases:write') || hasScope(key, 'open311:write')) && keySees(key, record),
-    note: (key, record) => (hasScope(key, 'cases:write') || hasScope(key, 'open311:write')) && keySees(key, record),
+    read: (key, record) => keyReadsCases(key) && keySees(key, record),
+    update: (key, record) => keyWritesCases(key) && keySees(key, record),
+    note: (key, record) => keyWritesCases(key) && keySees(key, record),
   },
 );
 
@@ -56,8 +60,7 @@ export const caseRaisingPolicy = definePolicy<{ councilId: string }, 'raise'>(
   'CaseRaising',
   { raise: (actor, council) => actor.councilId === council.councilId && hasRole(actor, ...LOGGING_ROLES) },
   {
-    raise: (key, council) =>
-      (hasScope(key, 'cases:write') || hasScope(key, 'open311:write')) && keyServesCouncil(key, council.councilId),
+    raise: (key, council) => keyWritesCases(key) && keyServesCouncil(key, council.councilId),
   },
 );
 

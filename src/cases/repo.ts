@@ -769,12 +769,16 @@ export interface CaseListFilter {
   limit: number;
 }
 
-/** The council's cases matching every condition given, newest first (cases_council_received_idx). */
+/**
+ * The council's cases matching every condition given, newest first (cases_council_received_idx).
+ * A list given empty matches no case.
+ */
 export async function listCases(db: Queryable, filter: CaseListFilter): Promise<CaseRecord[]> {
+  if ([filter.references, filter.serviceCodes, filter.statuses].some((list) => list?.length === 0)) return [];
   let query = caseQuery(db).where('c.council_id', '=', filter.councilId);
-  if (filter.references) query = query.where('c.reference', 'in', filter.references.length ? filter.references : ['']);
-  if (filter.serviceCodes) query = query.where('s.code', 'in', filter.serviceCodes.length ? filter.serviceCodes : ['']);
-  if (filter.statuses) query = query.where('c.status', 'in', filter.statuses.length ? filter.statuses : ['closed']);
+  if (filter.references) query = query.where('c.reference', 'in', filter.references);
+  if (filter.serviceCodes) query = query.where('s.code', 'in', filter.serviceCodes);
+  if (filter.statuses) query = query.where('c.status', 'in', filter.statuses);
   if (filter.receivedFrom) query = query.where('c.received_at', '>=', filter.receivedFrom);
   if (filter.receivedTo) query = query.where('c.received_at', '<=', filter.receivedTo);
   const rows = await query.orderBy('c.received_at', 'desc').orderBy('c.id', 'desc').limit(filter.limit).execute();
@@ -796,11 +800,15 @@ export interface PublicChange {
   occurredAt: Date;
 }
 
-/** Public updates and status changes on the council's cases in [from, to], oldest first (case_events_council_public_idx). */
+/**
+ * Public updates and status changes on the council's cases in [from, to], oldest first
+ * (case_events_council_public_idx); only on cases of `serviceCodes`, when given.
+ */
 export async function publicChanges(
   db: Queryable,
-  filter: { councilId: string; from: Date; to: Date; limit: number },
+  filter: { councilId: string; from: Date; to: Date; limit: number; serviceCodes?: string[] },
 ): Promise<PublicChange[]> {
+  if (filter.serviceCodes?.length === 0) return [];
   const result = await sql<{
     id: string;
     case_id: string;
@@ -825,6 +833,7 @@ export async function publicChanges(
     join cases c on c.id = e.case_id
     where e.council_id = ${filter.councilId} and e.visibility = 'public'
       and e.kind in ('status_changed', 'public_update')
+      ${filter.serviceCodes ? sql`and c.service_id in (select id from services where council_id = ${filter.councilId} and code = any(${filter.serviceCodes}))` : sql``}
       and e.occurred_at >= ${filter.from} and e.occurred_at <= ${filter.to}
     order by e.occurred_at, e.id
     limit ${filter.limit}

@@ -8,7 +8,7 @@ import type { CustomerInput } from '../customers/service.ts';
 import { placeOf, propertiesByUprn } from '../gazetteer/service.ts';
 import { timelineActor, type Actor, type StaffActor } from '../platform/actor.ts';
 import { changesBetween, recordAudit } from '../platform/audit/audit.ts';
-import { recordEvent } from '../platform/events/events.ts';
+import { recordEvent, recordEvents } from '../platform/events/events.ts';
 import { Conflict, Invalid, NotAllowed, NotFound, type FieldError } from '../platform/errors.ts';
 import { isUuid } from '../platform/ids.ts';
 import type { ScheduledJob } from '../platform/jobs.ts';
@@ -823,7 +823,11 @@ export function createCasesService(db: Db, dependencies: Dependencies) {
     },
 
     /** Public updates and status changes on the council's cases the actor may read, in [from, to], oldest first. */
-    async publicChanges(actor: Actor, window: { from: Date; to: Date; limit: number }, options: { council?: string } = {}) {
+    async publicChanges(
+      actor: Actor,
+      window: { from: Date; to: Date; limit: number; serviceCodes?: string[] },
+      options: { council?: string } = {},
+    ) {
       const councilId = councilOf(actor, options.council);
       const changes = await repo.publicChanges(db, { ...window, councilId });
       return changes.filter((change) =>
@@ -974,14 +978,17 @@ export function createCasesService(db: Db, dependencies: Dependencies) {
           recordId: item.id,
           changes: { assignedTo: { from: item.assigned_to, to: userId } },
         });
-        await recordEvent(trx, {
+      }
+      await recordEvents(
+        trx,
+        changing.map((item) => ({
           councilId: item.council_id,
           organisationId: item.organisation_id,
-          type: 'case.assigned',
+          type: 'case.assigned' as const,
           subject: item.reference,
           data: { reference: item.reference, teamId, from: item.assigned_to, to: userId },
-        });
-      }
+        })),
+      );
       return { assigned: changing.map((item) => item.reference), assignee };
     });
   }

@@ -9,11 +9,11 @@ import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { XMLParser } from 'fast-xml-parser';
 import { referenceDataDir } from '../../src/demo/gazetteer.ts';
-import { findFirstCouncil } from '../../src/organisations/repo.ts';
 import { systemActor } from '../../src/platform/actor.ts';
 import type { Scope } from '../../src/platform/apiKeys/scopes.ts';
-import { FLY_TIPPING_QUESTIONS, aService, aStaffMember, aTeam } from '../support/builders.ts';
+import { aStaffMember } from '../support/builders.ts';
 import { aPng } from '../support/files.ts';
+import { anOpen311Catalogue } from '../support/open311.ts';
 import { startTestServer, type TestServer } from '../support/server.ts';
 
 const SPEC_FILE = path.join(referenceDataDir(), 'open311_mysociety_openapi.json');
@@ -30,7 +30,6 @@ interface SchemaProperty {
   items?: { $ref?: string; type?: string };
 }
 
-const UPRN = 400_001;
 const UPLOAD_MAX_BYTES = 64 * 1024;
 
 /** The list elements of the spec's XML, always parsed as arrays (one item or many). */
@@ -103,6 +102,8 @@ interface Answer {
 describe('Open311 GeoReport v2', () => {
   let server: TestServer;
   let councilId: string;
+  let uprn: number;
+  let staffOnly: string;
   let key: string;
   let revokedKey: string;
   let readOnlyKey: string;
@@ -151,6 +152,18 @@ describe('Open311 GeoReport v2', () => {
     return errors[0]!.description;
   }
 
+  /** The updates an app posted under its own update id (recorded once, however often it is sent). */
+  const postedUpdates = async (externalUpdateId: string) =>
+    Number(
+      (
+        await server.db
+          .selectFrom('open311_updates')
+          .select((eb) => eb.fn.countAll<number>().as('n'))
+          .where('external_update_id', '=', externalUpdateId)
+          .executeTakeFirstOrThrow()
+      ).n,
+    );
+
   const caseCount = async () =>
     Number(
       (
@@ -193,39 +206,13 @@ describe('Open311 GeoReport v2', () => {
 
   before(async () => {
     server = await startTestServer({ env: { UPLOAD_MAX_BYTES: String(UPLOAD_MAX_BYTES) } });
-    const db = server.db;
-    councilId = (await findFirstCouncil(db))!.id;
-    const teamId = await aTeam(db, { organisationId: councilId, code: 'street-scene', name: 'Street Scene' });
-    await aService(db, {
-      councilId,
-      teamId,
-      code: 'fly-tipping',
-      name: 'Report fly-tipping',
-      slaWorkingDays: 5,
-      questions: FLY_TIPPING_QUESTIONS,
-    });
-    await aService(db, { councilId, teamId, code: 'graffiti', name: 'Report graffiti', slaWorkingDays: 10 });
-    const internal = await aService(db, { councilId, teamId, code: 'staff-only', name: 'Staff only', slaWorkingDays: 3 });
-    await db.updateTable('services').set({ public: false }).where('id', '=', internal).execute();
-    await db
-      .insertInto('properties')
-      .values({
-        uprn: UPRN,
-        council_id: councilId,
-        address_line1: '1 Bailey Head',
-        town: 'Oswestry',
-        postcode: 'SY11 1PZ',
-        latitude: 52.8604,
-        longitude: -3.0537,
-        ward: 'Castle',
-      })
-      .execute();
+    ({ councilId, uprn, staffOnlyCode: staffOnly } = await anOpen311Catalogue(server.db));
     key = (await makeKey(['open311:write'])).key;
     const revoked = await makeKey(['open311:write']);
     await server.services.apiKeys.revoke(systemActor('test'), revoked.id);
     revokedKey = revoked.key;
     readOnlyKey = (await makeKey(['cases:read'])).key;
-    officer = await aStaffMember(db, { roles: ['officer'] });
+    officer = await aStaffMember(server.db, { roles: ['officer'] });
   });
   after(() => server.close());
 
@@ -303,7 +290,7 @@ describe('Open311 GeoReport v2', () => {
 
   it('answers 404 in the spec’s error format for a service it does not offer, or a path it does not know', async () => {
     assert.match(assertError(await open311('GET', 'services/no-such-service.xml'), 404, 'xml'), /no-such-service/);
-    assertError(await open311('GET', 'services/staff-only.json'), 404, 'json');
+    assertError(await open311('GET', `services/${staffOnly}.json`), 404, 'json');
     assertError(await open311('GET', 'nothing-here.json'), 404, 'json');
     assertError(await open311('GET', 'services.html'), 404, 'xml');
   });
@@ -390,7 +377,7 @@ describe('Open311 GeoReport v2', () => {
     const body = new FormData();
     body.append('api_key', key);
     body.append('service_code', 'fly-tipping');
-    body.append('address_id', String(UPRN));
+    body.append('address_id', String(uprn));
     body.append('description', 'Fridge left on the pavement');
     body.append('attribute[what]', 'bags');
     body.append('media', new Blob([aPng()], { type: 'image/png' }), 'fridge.png');
@@ -407,13 +394,13 @@ describe('Open311 GeoReport v2', () => {
       .executeTakeFirstOrThrow();
     assert.equal(attachment.content_type, 'image/png');
     assert.equal(attachment.file_name, 'fridge.png');
-    assert.equal(Number(attachment.uprn), UPRN);
+    assert.equal(Number(attachment.uprn), uprn);
 
     const read = await open311('GET', `requests/${reference}.json?api_key=${key}`);
     const [request] = read.body as Item[];
     assertConforms(request!, 'Request', 'json');
     assert.equal(request!.address, '1 Bailey Head, Oswestry, SY11 1PZ');
-    assert.equal(request!.address_id, String(UPRN));
+    assert.equal(request!.address_id, String(uprn));
     assert.equal(request!.zipcode, 'SY11 1PZ');
   });
 
@@ -472,23 +459,22 @@ describe('Open311 GeoReport v2', () => {
     });
 
     it('a photo over the size limit (413), and a photo whose request is refused is not kept', async () => {
-      const big = new FormData();
-      big.append('api_key', key);
-      big.append('service_code', 'fly-tipping');
-      big.append('lat', '52.86');
-      big.append('long', '-3.05');
-      big.append('description', 'Too big a photo');
-      big.append('attribute[what]', 'bags');
-      big.append('media', new Blob([aPng(), Buffer.alloc(UPLOAD_MAX_BYTES)]), 'big.png');
+      /** A fly-tipping report as a multipart form, with a photo last (order matters: the fields come first). */
+      const withPhoto = (fields: Record<string, string>, photo: Blob, fileName: string) => {
+        const body = new FormData();
+        const report = { api_key: key, service_code: 'fly-tipping', lat: '52.86', long: '-3.05', ...fields };
+        for (const [name, value] of Object.entries(report)) body.append(name, value);
+        body.append('media', photo, fileName);
+        return body;
+      };
+      const big = withPhoto(
+        { description: 'Too big a photo', 'attribute[what]': 'bags' },
+        new Blob([aPng(), Buffer.alloc(UPLOAD_MAX_BYTES)]),
+        'big.png',
+      );
       await refused(open311('POST', 'requests.json', big), 413, 'json', /smaller than/);
 
-      const unanswered = new FormData();
-      unanswered.append('api_key', key);
-      unanswered.append('service_code', 'fly-tipping');
-      unanswered.append('lat', '52.86');
-      unanswered.append('long', '-3.05');
-      unanswered.append('description', 'The answer to what is missing');
-      unanswered.append('media', new Blob([aPng()]), 'photo.png');
+      const unanswered = withPhoto({ description: 'The answer to what is missing' }, new Blob([aPng()]), 'photo.png');
       await refused(open311('POST', 'requests.xml', unanswered), 400, 'xml', /attribute\[what\]/);
     });
   });
@@ -520,6 +506,11 @@ describe('Open311 GeoReport v2', () => {
     assert.ok((await ids('status=closed')).includes(first));
     assert.ok(!(await ids('status=open')).includes(first));
     assert.ok((await ids('status=open')).includes(graffiti));
+    const closed = await raise({ description: 'Cleared and closed' });
+    for (const status of ['resolved', 'closed'] as const)
+      await server.services.cases.addUpdate(systemActor('test'), closed, { text: status, visibility: 'public', status });
+    assert.deepEqual(await ids('status=duplicate'), [], 'no case is a duplicate in Open311’s words, not even a closed one');
+    assert.deepEqual(await ids(`service_code=${staffOnly},no-such-service`), []);
     const hourAgo = new Date(Date.now() - 3_600_000).toISOString();
     assert.ok((await ids(`start_date=${hourAgo}`)).includes(graffiti));
     assert.deepEqual(await ids(`end_date=${hourAgo}`), []);
@@ -601,6 +592,22 @@ describe('Open311 GeoReport v2', () => {
       });
       await server.services.cases.addUpdate(actor, reference, { text: 'Neighbour dispute', visibility: 'internal' });
       await server.services.cases.addUpdate(actor, reference, { text: 'Collected', visibility: 'public', status: 'resolved' });
+      // A case of a service Open311 does not offer: its updates are not Open311's to give.
+      const staffCase = await server.services.cases.raise(
+        actor,
+        {
+          serviceCode: staffOnly,
+          description: 'Pothole reported by a crew',
+          channel: 'phone',
+          answers: { where: { lat: 52.8604, long: -3.0537 } },
+        },
+        { council: councilId },
+      );
+      await server.services.cases.addUpdate(actor, staffCase.reference, {
+        text: 'Filled',
+        visibility: 'public',
+        status: 'resolved',
+      });
       const end = new Date(Date.now() + 1000).toISOString();
 
       const xml = await open311('GET', `servicerequestupdates.xml?api_key=${key}&start_date=${start}&end_date=${end}`);
@@ -622,6 +629,11 @@ describe('Open311 GeoReport v2', () => {
       const fromJson = (json.body as Item[]).filter((update) => update.service_request_id === reference);
       for (const update of fromJson) assertConforms(update, 'Update', 'json');
       assert.equal(fromJson.length, 2);
+      assert.deepEqual(
+        (json.body as Item[]).filter((update) => update.service_request_id === staffCase.reference),
+        [],
+        'nothing from a case of a staff-only service',
+      );
       const later = await open311(
         'GET',
         `servicerequestupdates.json?api_key=${key}&start_date=${end}&end_date=${new Date(Date.now() + 60_000).toISOString()}`,
@@ -673,18 +685,7 @@ describe('Open311 GeoReport v2', () => {
       assert.equal(again.status, 200, again.text);
       assert.equal((again.body as Item[])[0]!.update_id, posted.update_id);
       assert.equal(await events(), count, 'the resend added nothing');
-      assert.equal(
-        Number(
-          (
-            await server.db
-              .selectFrom('open311_updates')
-              .select((eb) => eb.fn.countAll<number>().as('n'))
-              .where('external_update_id', '=', '777')
-              .executeTakeFirstOrThrow()
-          ).n,
-        ),
-        1,
-      );
+      assert.equal(await postedUpdates('777'), 1);
 
       // An update that does not reopen is a note for the officers, and changes nothing.
       const note = await open311(
@@ -743,18 +744,7 @@ describe('Open311 GeoReport v2', () => {
         'json',
       );
       assertError(await open311('POST', 'servicerequestupdates.json', update({ api_key: revokedKey })), 403, 'json');
-      assert.equal(
-        Number(
-          (
-            await server.db
-              .selectFrom('open311_updates')
-              .select((eb) => eb.fn.countAll<number>().as('n'))
-              .where('external_update_id', '=', '900')
-              .executeTakeFirstOrThrow()
-          ).n,
-        ),
-        0,
-      );
+      assert.equal(await postedUpdates('900'), 0);
     });
   });
 });

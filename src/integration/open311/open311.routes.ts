@@ -10,7 +10,8 @@ import { megabytes } from '../../platform/files/checkUpload.ts';
 import type { FileStore } from '../../platform/files/store.ts';
 import type { CountHit } from '../../platform/http/rateLimits.ts';
 import { readUploadForm, setUpUploads, type UploadForm } from '../../platform/http/uploads.ts';
-import { Open311Refusal, describeProblems, type Fields, type Media, type Open311Service, textOf } from './service.ts';
+import { Open311Refusal, textOf, type Fields } from './fields.ts';
+import { describeProblems, type Media, type Open311Service } from './service.ts';
 import { CONTENT_TYPES, errorBody, isFormat, xmlDocument, xmlList, type Format, type WireValue } from './wireFormat.ts';
 
 export const OPEN311_PREFIX = '/open311/v2';

@@ -1,19 +1,20 @@
 // Open311 GeoReport v2 with mySociety's extensions, over the capabilities: the council's public
 // services as Open311 services, a request as an ordinary case (routed, timed, seen by staff,
 // tracked by the resident), the council's public updates for FixMyStreet to fetch, and the
-// updates FixMyStreet posts back. Parameters arrive as the client sent them (text); each problem
-// is an Open311Refusal with the status and the machine-facing words the spec's errors carry.
+// updates FixMyStreet posts back. Parameters arrive as the client sent them (text, read in
+// fields.ts); each problem is an Open311Refusal with the status and words the spec's errors carry.
 import crypto from 'node:crypto';
 import type { CaseRecord, CasesService, NewCustomerInput } from '../../cases/service.ts';
-import { isCaseStatus } from '../../cases/lifecycle.ts';
 import { isUniqueViolation, type Db } from '../../db/database.ts';
-import { propertiesByUprn } from '../../gazetteer/service.ts';
-import type { ApiKeyActor } from '../../platform/actor.ts';
+import { placeOf, propertiesByUprn } from '../../gazetteer/service.ts';
+import { systemActor, type ApiKeyActor } from '../../platform/actor.ts';
 import type { Translate } from '../../platform/i18n.ts';
 import { isUuid } from '../../platform/ids.ts';
 import type { PublicService, ServicesService } from '../../services/service.ts';
 import type { ServiceForCase } from '../../services/schemas.ts';
-import { FIXMYSTREET_ID_ATTRIBUTE, UPRN_ATTRIBUTE, answersFrom, attributesOf, postedAttributes } from './attributes.ts';
+import { FIXMYSTREET_ID_ATTRIBUTE, answersFrom, attributesOf, postedAttributes } from './attributes.ts';
+import { Open311Refusal, bad, dateOf, textOf, urlsOf, type Fields } from './fields.ts';
+import { caseLocationOf, postedPlace } from './location.ts';
 import * as repo from './repo.ts';
 import { caseStatusAfterPostedUpdate, caseStatusesFor, isUpdateStatus, requestStatusOf, updateStatusOf } from './status.ts';
 import type { WireValue } from './wireFormat.ts';
@@ -25,73 +26,15 @@ export const REQUESTS_WINDOW_DAYS = 90;
 export const UPDATES_LIMIT = 1000;
 const UPDATES_DEFAULT_HOURS = 24;
 const MAX_IDS = 100;
-const MAX_URL_LENGTH = 2000;
-const MAX_ADDRESS_LENGTH = 1000;
+const MAX_CLIENT_ID_LENGTH = 100;
+/** Who reads the public catalogue for anyone who asks (GET services needs no key). */
+const CATALOGUE_READER = systemActor('open311');
 
-/** A request refused, with its HTTP status and what the spec's error says (machine-facing English). */
-export class Open311Refusal extends Error {
-  constructor(
-    readonly status: 400 | 403 | 404 | 413 | 429,
-    readonly description: string,
-  ) {
-    super(description);
-    this.name = 'Open311Refusal';
-  }
-}
-
-const bad = (description: string) => new Open311Refusal(400, description);
-
-export type Fields = Record<string, unknown>;
-
-/** A field's text as sent (the first, if sent more than once), trimmed; undefined when absent or empty. */
-export function textOf(fields: Fields, name: string): string | undefined {
-  const value = fields[name];
-  const first = Array.isArray(value) ? value[0] : value;
-  if (typeof first !== 'string') return undefined;
-  const text = first.trim();
-  return text === '' ? undefined : text;
-}
-
-function allTextOf(fields: Fields, name: string): string[] {
-  const value = fields[name];
-  const all = Array.isArray(value) ? value : [value];
-  return all.filter((entry): entry is string => typeof entry === 'string' && entry.trim() !== '').map((entry) => entry.trim());
-}
-
-function numberOf(fields: Fields, name: string, min: number, max: number): number | undefined {
-  const text = textOf(fields, name);
-  if (text === undefined) return undefined;
-  const number = /^-?\d+(\.\d+)?$/.test(text) ? Number(text) : NaN;
-  if (!Number.isFinite(number) || number < min || number > max)
-    throw bad(`${name} must be a number from ${min} to ${max} (WGS84 degrees)`);
-  return number;
-}
-
-function dateOf(fields: Fields, name: string): Date | undefined {
-  const text = textOf(fields, name);
-  if (text === undefined) return undefined;
-  const valid = /^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?)?$/i.test(text);
-  const date = new Date(text);
-  if (!valid || Number.isNaN(date.getTime())) throw bad(`${name} must be a W3C date and time, e.g. 2026-01-31T09:30:00Z`);
-  return date;
-}
-
-function uprnOf(text: string | undefined, name: string): number | undefined {
-  if (text === undefined) return undefined;
-  if (!/^\d{1,12}$/.test(text) || Number(text) < 1) throw bad(`${name} must be a UPRN (up to 12 digits)`);
-  return Number(text);
-}
-
-function urlsOf(fields: Fields, name: string): string[] {
-  const urls = allTextOf(fields, name).concat(allTextOf(fields, `${name}[]`));
-  for (const url of urls)
-    if (url.length > MAX_URL_LENGTH || !/^https?:\/\//i.test(url) || !URL.canParse(url))
-      throw bad(`${name} must be an http or https URL`);
-  return urls.slice(0, 10);
-}
-
-/** The same client report sent again (FixMyStreet retries) raises one case: its id makes the journey key. */
-function submissionKeyFor(councilId: string, fixMyStreetId: string | undefined): string {
+/**
+ * The same client report sent again (FixMyStreet retries) raises one case: its id makes the
+ * journey key, a UUID of the council and the id. A report without one is always new.
+ */
+export function submissionKeyFor(councilId: string, fixMyStreetId: string | undefined): string {
   if (fixMyStreetId === undefined) return crypto.randomUUID();
   const hash = crypto.createHash('sha256').update(`open311\u0000${councilId}\u0000${fixMyStreetId}`).digest('hex');
   return `${hash.slice(0, 8)}-${hash.slice(8, 12)}-4${hash.slice(13, 16)}-8${hash.slice(17, 20)}-${hash.slice(20, 32)}`;
@@ -99,6 +42,19 @@ function submissionKeyFor(councilId: string, fixMyStreetId: string | undefined):
 
 function iso(date: Date | null | undefined): string | null {
   return date ? date.toISOString() : null;
+}
+
+/**
+ * mySociety's extended attributes of a request: OneDoor's own status, and what the app sent beside
+ * the form (those whose codes can be XML element names), its report id among them.
+ */
+function extendedAttributesOf(record: CaseRecord, kept: repo.Open311RequestRecord | undefined): Record<string, WireValue> {
+  const sent = Object.entries(kept?.attributes ?? {}).filter(([code]) => /^[A-Za-z_][A-Za-z0-9_-]{0,99}$/.test(code));
+  return {
+    external_status_code: record.status,
+    ...Object.fromEntries(sent),
+    ...(kept?.fixMyStreetId ? { [FIXMYSTREET_ID_ATTRIBUTE]: kept.fixMyStreetId } : {}),
+  };
 }
 
 /** A stored, checked upload to keep as the request's photo. */
@@ -112,7 +68,7 @@ export interface Media {
 
 export interface Dependencies {
   cases: Pick<CasesService, 'raise' | 'list' | 'publicChanges' | 'addUpdate'>;
-  services: Pick<ServicesService, 'publicCatalogue' | 'publicService' | 'forCase'>;
+  services: Pick<ServicesService, 'publicCatalogue' | 'picker' | 'forCase'>;
   /** The council whose services are listed to anyone (the resident portal's council). */
   portalCouncil: () => Promise<string | undefined>;
   now?: () => Date;
@@ -148,17 +104,15 @@ export function createOpen311Service(db: Db, dependencies: Dependencies) {
     return councilId;
   }
 
-  /** A public service of the council by its code, with its form; 404 for any other. */
+  /** A public, active service of the council by its code, with its form; 404 for any other. */
   async function requireService(councilId: string, code: string | undefined): Promise<ServiceForCase> {
     if (code === undefined) throw bad('service_code is required');
-    const offered = await services.publicService(councilId, code);
-    const service = offered ? await services.forCase(councilId, code) : undefined;
-    if (!service) throw new Open311Refusal(404, `service_code ${code} was not found`);
+    const service = await services.forCase(councilId, code);
+    if (!service?.public) throw new Open311Refusal(404, `service_code ${code} was not found`);
     return service;
   }
 
-  function presentService(service: PublicService & { teamName?: string }): WireValue {
-    const group = service.teamName ?? '';
+  function presentService(service: PublicService, group: string): WireValue {
     return {
       service_code: service.code,
       service_name: service.name,
@@ -206,16 +160,7 @@ export function createOpen311Service(db: Db, dependencies: Dependencies) {
         long: record.location?.long ?? null,
         media_url: open311?.mediaUrls[0] ?? '',
       };
-      if (extensions) {
-        const attributes: Record<string, WireValue> = {
-          external_status_code: record.status,
-          ...Object.fromEntries(
-            Object.entries(open311?.attributes ?? {}).filter(([code]) => /^[A-Za-z_][A-Za-z0-9_-]{0,99}$/.test(code)),
-          ),
-        };
-        if (open311?.fixMyStreetId) attributes[FIXMYSTREET_ID_ATTRIBUTE] = open311.fixMyStreetId;
-        value.extended_attributes = attributes;
-      }
+      if (extensions) value.extended_attributes = extendedAttributesOf(record, open311);
       return value;
     });
   }
@@ -225,16 +170,26 @@ export function createOpen311Service(db: Db, dependencies: Dependencies) {
     return (await services.publicCatalogue(councilId)).map((service) => service.code);
   }
 
+  /** A request (a case of a public service) by its id, the case reference; undefined when the key may not see it. */
+  async function findRequest(key: ApiKeyActor, id: string): Promise<CaseRecord | undefined> {
+    const [record] = await cases.list(key, {
+      references: [id.trim().toUpperCase()],
+      serviceCodes: await publicCodes(key.councilId),
+      limit: 1,
+    });
+    return record;
+  }
+
   return {
-    /** The council's public services, each with its team as its group. */
+    /** The council's public services, each with its team as its group: two reads, however many services. */
     async services(): Promise<WireValue[]> {
       const councilId = await publicCouncil();
-      const catalogue = await services.publicCatalogue(councilId);
-      const forms = await Promise.all(catalogue.map((service) => services.forCase(councilId, service.code)));
-      return catalogue.flatMap((service, index) => {
-        const form = forms[index];
-        return form ? [presentService({ ...service, teamName: form.teamName })] : [];
-      });
+      const [catalogue, active] = await Promise.all([
+        services.publicCatalogue(councilId),
+        services.picker(CATALOGUE_READER, councilId),
+      ]);
+      const teamOf = new Map(active.map((service) => [service.code, service.teamName]));
+      return catalogue.map((service) => presentService(service, teamOf.get(service.code) ?? ''));
     },
 
     /** A public service's definition: its form as attributes. */
@@ -250,29 +205,15 @@ export function createOpen311Service(db: Db, dependencies: Dependencies) {
     async raise(key: ApiKeyActor, fields: Fields, media: Media | undefined, say: Translate) {
       const councilId = key.councilId;
       const service = await requireService(councilId, textOf(fields, 'service_code'));
-      const lat = numberOf(fields, 'lat', -90, 90);
-      const long = numberOf(fields, 'long', -180, 180);
-      if ((lat === undefined) !== (long === undefined)) throw bad('lat and long must be given together');
       const attributes = postedAttributes(fields);
-      const uprn =
-        uprnOf(textOf(fields, 'address_id'), 'address_id') ??
-        uprnOf(attributes[UPRN_ATTRIBUTE]?.trim() || undefined, 'attribute[uprn]');
-      const addressString = textOf(fields, 'address_string');
-      if (addressString && addressString.length > MAX_ADDRESS_LENGTH)
-        throw bad(`address_string must be at most ${MAX_ADDRESS_LENGTH} characters`);
-      if (lat === undefined && uprn === undefined && addressString === undefined)
-        throw bad('A location is required: lat and long, address_string or address_id');
+      const place = postedPlace(fields, attributes);
       const description = textOf(fields, 'description');
       if (description === undefined) throw bad('description is required');
       const mediaUrls = urlsOf(fields, 'media_url');
-
-      // The property the resident chose, when the gazetteer knows it; otherwise the point on the map.
-      const property = uprn === undefined ? undefined : (await propertiesByUprn(db, councilId, [uprn])).get(uprn);
-      const hasPosition = property?.latitude != null && property.longitude != null;
-      let location: { uprn: number } | { lat: number; long: number } | undefined;
-      if (uprn !== undefined && hasPosition) location = { uprn };
-      else if (lat !== undefined && long !== undefined) location = { lat, long };
-      else if (uprn !== undefined) throw bad(`address_id ${uprn} is not a property in the council’s gazetteer`);
+      const location = caseLocationOf(
+        place,
+        place.uprn !== undefined && (await placeOf(db, councilId, { uprn: place.uprn })) !== undefined,
+      );
 
       // What OneDoor sets from the request itself, said in the request's own words when it is missing.
       if (!location && service.questions.some((question) => question.kind === 'location' && question.required))
@@ -289,7 +230,8 @@ export function createOpen311Service(db: Db, dependencies: Dependencies) {
 
       const newCustomer = newCustomerOf(fields);
       const fixMyStreetId = textOf(others, FIXMYSTREET_ID_ATTRIBUTE);
-      if (fixMyStreetId && fixMyStreetId.length > 100) throw bad('attribute[fixmystreet_id] must be at most 100 characters');
+      if (fixMyStreetId && fixMyStreetId.length > MAX_CLIENT_ID_LENGTH)
+        throw bad(`attribute[fixmystreet_id] must be at most ${MAX_CLIENT_ID_LENGTH} characters`);
       delete others[FIXMYSTREET_ID_ATTRIBUTE];
       const jurisdictionId = textOf(fields, 'jurisdiction_id')?.slice(0, 200) ?? null;
 
@@ -313,7 +255,7 @@ export function createOpen311Service(db: Db, dependencies: Dependencies) {
               jurisdictionId,
               fixMyStreetId: fixMyStreetId ?? null,
               attributes: others,
-              addressString: addressString ?? null,
+              addressString: place.addressString ?? null,
               mediaUrls,
             }),
         },
@@ -369,34 +311,30 @@ export function createOpen311Service(db: Db, dependencies: Dependencies) {
 
     /** One request by its id (the case reference); 404 when the key may not see it. */
     async request(key: ApiKeyActor, id: string, fields: Fields): Promise<WireValue[]> {
-      const reference = id.trim().toUpperCase();
-      const records = await cases.list(key, {
-        references: [reference],
-        serviceCodes: await publicCodes(key.councilId),
-        limit: 1,
-      });
-      if (records.length === 0) throw new Open311Refusal(404, `service_request_id ${id} was not found`);
-      return await presentRequests(records, textOf(fields, 'extensions') === 'true');
+      const record = await findRequest(key, id);
+      if (!record) throw new Open311Refusal(404, `service_request_id ${id} was not found`);
+      return await presentRequests([record], textOf(fields, 'extensions') === 'true');
     },
 
     /** Requests are made at once, so a token is the request's own id. */
     async token(key: ApiKeyActor, token: string): Promise<WireValue[]> {
-      const reference = token.trim().toUpperCase();
-      const records = await cases.list(key, {
-        references: [reference],
-        serviceCodes: await publicCodes(key.councilId),
-        limit: 1,
-      });
-      if (records.length === 0) throw new Open311Refusal(404, `token ${token} was not found`);
-      return [{ service_request_id: records[0]!.reference, token }];
+      const record = await findRequest(key, token);
+      if (!record) throw new Open311Refusal(404, `token ${token} was not found`);
+      return [{ service_request_id: record.reference, token }];
     },
 
-    /** mySociety's GET servicerequestupdates: the council's public updates and status changes in the window. */
+    /** mySociety's GET servicerequestupdates: the public updates and status changes in the window on the council's requests. */
     async updates(key: ApiKeyActor, fields: Fields): Promise<WireValue[]> {
       const end = dateOf(fields, 'end_date') ?? now();
       const start = dateOf(fields, 'start_date') ?? new Date(end.getTime() - UPDATES_DEFAULT_HOURS * 3_600_000);
       if (start > end) throw bad('start_date must not be after end_date');
-      const changes = await cases.publicChanges(key, { from: start, to: end, limit: UPDATES_LIMIT });
+      // Only of the cases Open311 shows: those of the council's public services.
+      const changes = await cases.publicChanges(key, {
+        from: start,
+        to: end,
+        limit: UPDATES_LIMIT,
+        serviceCodes: await publicCodes(key.councilId),
+      });
       // What a client posted is its own: it is not sent back to it as the council's.
       const posted = await repo.postedUpdateIds(
         db,
@@ -425,7 +363,7 @@ export function createOpen311Service(db: Db, dependencies: Dependencies) {
       if (id === undefined) throw bad('service_request_id is required');
       const externalId = textOf(fields, 'update_id') ?? textOf(postedAttributes(fields), FIXMYSTREET_ID_ATTRIBUTE);
       if (externalId === undefined) throw bad('update_id is required');
-      if (externalId.length > 100) throw bad('update_id must be at most 100 characters');
+      if (externalId.length > MAX_CLIENT_ID_LENGTH) throw bad(`update_id must be at most ${MAX_CLIENT_ID_LENGTH} characters`);
       const statusText = textOf(fields, 'status')?.toUpperCase();
       if (statusText === undefined) throw bad('status is required');
       if (!isUpdateStatus(statusText)) throw bad(`status ${statusText} is not an Open311 update status`);
@@ -437,12 +375,8 @@ export function createOpen311Service(db: Db, dependencies: Dependencies) {
       const name = [textOf(fields, 'first_name'), textOf(fields, 'last_name')].filter(Boolean).join(' ').slice(0, 200) || null;
       const email = textOf(fields, 'email')?.slice(0, 320) ?? null;
 
-      const [record] = await cases.list(key, {
-        references: [id.toUpperCase()],
-        serviceCodes: await publicCodes(key.councilId),
-        limit: 1,
-      });
-      if (!record || !isCaseStatus(record.status)) throw new Open311Refusal(404, `service_request_id ${id} was not found`);
+      const record = await findRequest(key, id);
+      if (!record) throw new Open311Refusal(404, `service_request_id ${id} was not found`);
       const sent = await repo.findPostedUpdate(db, record.id, externalId);
       if (sent) return [{ update_id: sent.id }];
 
@@ -486,8 +420,11 @@ export function createOpen311Service(db: Db, dependencies: Dependencies) {
   };
 }
 
-/** The reporter as a new customer record, when they left a way to reach them and their full name. */
-function newCustomerOf(fields: Fields): NewCustomerInput | undefined {
+/**
+ * The reporter as a new customer record, when they left a way to reach them: their full name is
+ * then needed, as first_name and last_name or as one of them holding both (split at its last space).
+ */
+export function newCustomerOf(fields: Fields): NewCustomerInput | undefined {
   const email = textOf(fields, 'email');
   const phone = textOf(fields, 'phone');
   if (email === undefined && phone === undefined) return undefined;
