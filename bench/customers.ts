@@ -16,10 +16,18 @@ import { parsePhone } from '../src/customers/contactPoints.ts';
 import { searchCustomerIds } from '../src/customers/search.ts';
 import { parseSearchQuery } from '../src/customers/searchQuery.ts';
 import { createCustomersService } from '../src/customers/service.ts';
-import * as organisationsRepo from '../src/organisations/repo.ts';
 import { systemActor } from '../src/platform/actor.ts';
-import { recordAudit } from '../src/platform/audit/audit.ts';
 import { percentiles, type Percentiles } from './load.ts';
+import {
+  CUSTOMER_TABLES,
+  dropSecondaryIndexes,
+  fillNameWords,
+  insertCouncil,
+  pauseNameWords,
+  rebuildIndexes,
+  refuseLoadedDatabase,
+  useBulkLoadSettings,
+} from './loading.ts';
 import { createPeopleGenerator, pick, prng, PHONE_RANGES, type Person, type PeopleGenerator } from './people.ts';
 import type { BenchResult } from './results.ts';
 
@@ -162,24 +170,12 @@ export async function openDatabase(): Promise<{ url: string; stop: () => Promise
 }
 
 async function createCouncil(db: Db): Promise<string> {
-  const existing = await db.selectFrom('customers').select('id').limit(1).executeTakeFirst();
-  if (existing) throw new Error('The benchmark database already has customers: give BENCH_DATABASE_URL an empty database');
-  return await db.transaction().execute(async (trx) => {
-    const id = await organisationsRepo.insertOrganisation(trx, {
-      code: 'bench-council',
-      name: 'Benchmark District Council',
-      nameCy: 'Cyngor Dosbarth Meincnodi',
-      kind: 'council',
-      councilId: null,
-    });
-    await recordAudit(trx, systemActor('bench'), {
-      action: 'organisation.create',
-      organisationId: id,
-      recordType: 'organisation',
-      recordId: id,
-    });
-    return id;
-  });
+  await refuseLoadedDatabase(db, 'The benchmark database already has customers: give BENCH_DATABASE_URL an empty database');
+  return await db
+    .transaction()
+    .execute((trx) =>
+      insertCouncil(trx, { code: 'bench-council', name: 'Benchmark District Council', nameCy: 'Cyngor Dosbarth Meincnodi' }),
+    );
 }
 
 /** The generator writes E.164 numbers without libphonenumber (too slow for millions): check its ranges are valid. */
@@ -198,30 +194,14 @@ function checkPhoneRanges(): void {
 // ---------------------------------------------------------------------------------------------
 // Loading
 
-const LOADED_TABLES = ['customers', 'customer_emails', 'customer_phones', 'customer_addresses', 'customer_previous_names'];
-
 async function loadCustomers(url: string, councilId: string, people: PeopleGenerator, count: number) {
   const client = new pg.Client({ connectionString: url });
   await client.connect();
   try {
-    // A throwaway database: losing the last commits in a crash costs nothing.
-    await client.query('set synchronous_commit = off');
-    await client.query(`set maintenance_work_mem = '512MB'`);
+    await useBulkLoadSettings(client);
     const began = performance.now();
-    // A bulk load builds the secondary indexes once at the end rather than row by row: their
-    // definitions are read back from the catalogue, so they are exactly the migrations' own.
-    const indexes = await client.query<{ name: string; definition: string }>(
-      `select i.indexrelid::regclass::text as name, pg_get_indexdef(i.indexrelid) as definition
-       from pg_index i
-       where i.indrelid = any($1::regclass[])
-         and not exists (select 1 from pg_constraint c where c.conindid = i.indexrelid)
-       order by 1`,
-      [LOADED_TABLES],
-    );
-    for (const index of indexes.rows) await client.query(`drop index ${index.name}`);
-    // The name-word trigger would fire twice per row; the dictionary is filled in one statement instead.
-    await client.query('alter table customers disable trigger customers_name_words');
-    await client.query('alter table customer_previous_names disable trigger customer_previous_names_words');
+    const indexes = await dropSecondaryIndexes(client, CUSTOMER_TABLES);
+    await pauseNameWords(client);
 
     let rows = 0;
     let pending: Promise<unknown> = Promise.resolve();
@@ -240,27 +220,19 @@ async function loadCustomers(url: string, councilId: string, people: PeopleGener
     }
     await pending;
     const inserted = (performance.now() - began) / 1000;
-    for (const index of indexes.rows) await client.query(index.definition);
+    await rebuildIndexes(client, indexes);
     const indexed = (performance.now() - began) / 1000;
-    await client.query(`
-      insert into customer_name_words (word)
-      select lower(given_name) from customers where given_name is not null
-      union select lower(family_name) from customers where family_name is not null
-      union select lower(given_name) from customer_previous_names
-      union select lower(family_name) from customer_previous_names
-      on conflict do nothing`);
-    await client.query('alter table customers enable trigger customers_name_words');
-    await client.query('alter table customer_previous_names enable trigger customer_previous_names_words');
+    await fillNameWords(client);
     const seconds = (performance.now() - began) / 1000;
     // What autovacuum would do soon after: statistics for the planner, and a visibility map.
     const vacuumBegan = performance.now();
-    await client.query(`vacuum (analyze) ${[...LOADED_TABLES, 'customer_name_words'].join(', ')}`);
+    await client.query(`vacuum (analyze) ${[...CUSTOMER_TABLES, 'customer_name_words'].join(', ')}`);
     const vacuumSeconds = (performance.now() - vacuumBegan) / 1000;
     const words = await client.query<{ count: string }>('select count(*) from customer_name_words');
     console.log(
       `  loaded ${count.toLocaleString('en-GB')} customers (${rows.toLocaleString('en-GB')} rows) in ${seconds.toFixed(1)} s` +
         ` (${Math.round(count / seconds).toLocaleString('en-GB')} customers/s): inserts ${inserted.toFixed(1)} s,` +
-        ` ${indexes.rows.length} indexes ${(indexed - inserted).toFixed(1)} s, ${words.rows[0]!.count} name words` +
+        ` ${indexes.length} indexes ${(indexed - inserted).toFixed(1)} s, ${words.rows[0]!.count} name words` +
         ` ${(seconds - indexed).toFixed(1)} s; vacuum analyze ${vacuumSeconds.toFixed(1)} s`,
     );
     return { customers: count, rows, seconds, vacuumSeconds };

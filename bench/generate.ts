@@ -15,13 +15,24 @@ import { pathToFileURL } from 'node:url';
 import pg from 'pg';
 import { createDb, type Db } from '../src/db/database.ts';
 import { migrateToLatest } from '../src/db/migrate.ts';
+import type { Database } from '../src/db/schema.ts';
 import * as organisationsRepo from '../src/organisations/repo.ts';
 import { foldRollups } from '../src/performance/repo.ts';
-import { systemActor } from '../src/platform/actor.ts';
-import { recordAudit } from '../src/platform/audit/audit.ts';
 import { copyInto, copyLine, type CopyValue } from './copy.ts';
 import { openDatabase } from './customers.ts';
-import { createPeopleGenerator, prng, type Person } from './people.ts';
+import {
+  addForeignKeys,
+  CUSTOMER_TABLES,
+  dropForeignKeys,
+  dropSecondaryIndexes,
+  fillNameWords,
+  insertCouncil,
+  pauseNameWords,
+  rebuildIndexes,
+  refuseLoadedDatabase,
+  useBulkLoadSettings,
+} from './loading.ts';
+import { createPeopleGenerator, prng, uuid, weighted } from './people.ts';
 import { machine, type BenchResult } from './results.ts';
 
 export interface CouncilSize {
@@ -225,21 +236,12 @@ interface CouncilRecords {
 }
 
 async function createCouncil(db: Db): Promise<CouncilRecords> {
-  const existing = await db.selectFrom('customers').select('id').limit(1).executeTakeFirst();
-  if (existing) throw new Error('The database already has customers: the generator fills an empty, migrated database');
+  await refuseLoadedDatabase(db, 'The database already has customers: the generator fills an empty, migrated database');
   return await db.transaction().execute(async (trx) => {
-    const councilId = await organisationsRepo.insertOrganisation(trx, {
+    const councilId = await insertCouncil(trx, {
       code: 'generated-council',
       name: 'Generated District Council',
       nameCy: 'Cyngor Dosbarth Cynhyrchedig',
-      kind: 'council',
-      councilId: null,
-    });
-    await recordAudit(trx, systemActor('bench'), {
-      action: 'organisation.create',
-      organisationId: councilId,
-      recordType: 'organisation',
-      recordId: councilId,
     });
     const teams = new Map<string, string>();
     for (const team of TEAMS)
@@ -279,21 +281,6 @@ function randomFor(seed: number, stream: number, row: number): () => number {
   return prng(Math.imul(row + 1, 0x9e3779b1) ^ Math.imul(stream, 0x85ebca6b) ^ seed);
 }
 
-/**
- * A version 4 style UUID unique to (stream, row): its first 32 bits are the row number through a
- * bijection (xor-shifts and odd multipliers), the next 16 the stream, the rest random. A seeded
- * generator's 32-bit state alone would repeat itself among millions of rows.
- */
-function uuid(stream: number, row: number, random: () => number): string {
-  let x = (row ^ 0x5bd1e995) >>> 0;
-  x = Math.imul(x ^ (x >>> 16), 0x45d9f3b) >>> 0;
-  x = Math.imul(x ^ (x >>> 16), 0x45d9f3b) >>> 0;
-  x = (x ^ (x >>> 16)) >>> 0;
-  const hex = (value: number, digits: number) => value.toString(16).padStart(digits, '0');
-  const bits = (count: number) => Math.floor(random() * 2 ** count);
-  return `${hex(x, 8)}-${hex(stream & 0xffff, 4)}-4${hex(bits(12), 3)}-${hex(8 + bits(2), 1)}${hex(bits(12), 3)}-${hex(bits(24), 6)}${hex(bits(24), 6)}`;
-}
-
 const CROCKFORD = '0123456789ABCDEFGHJKMNPQRSTVWXYZ';
 const MASK40 = (1n << 40n) - 1n;
 
@@ -312,24 +299,6 @@ function referenceOf(prefix: string, seed: number, row: number): string {
     x >>= 5n;
   }
   return `${prefix}-${characters.slice(0, 4)}-${characters.slice(4)}`;
-}
-
-/** A weighted draw: the index of the item a uniform number falls on. */
-function weighted(weights: readonly number[]): (random: () => number) => number {
-  const cumulative: number[] = [];
-  let total = 0;
-  for (const weight of weights) cumulative.push((total += weight));
-  return (random) => {
-    const target = random() * total;
-    let low = 0;
-    let high = cumulative.length - 1;
-    while (low < high) {
-      const middle = (low + high) >> 1;
-      if (cumulative[middle]! <= target) low = middle + 1;
-      else high = middle;
-    }
-    return low;
-  };
 }
 
 /** A channel mix, split into its staffed and its other channels, each drawn from on its own. */
@@ -469,6 +438,16 @@ function customerIndex(random: () => number, customers: number): number {
   return Math.min(customers - 1, Math.floor(customers * random() ** 1.6));
 }
 
+/** When row `row` of `count` arrived and by which channel of `mix`, in day order (Calendar.orderedDay). */
+function arrivalOf(context: Context, mix: ReturnType<typeof channelMix>, row: number, count: number, random: () => number) {
+  const { day, staffed } = context.calendar.orderedDay(row, count, mix.staffedShare, random);
+  const channel = staffed ? mix.staffed(random) : mix.other(random);
+  return { channel, at: context.calendar.moment(day, staffed, random) };
+}
+
+/** The columns of a table, checked against the app's schema (src/db/schema.ts). */
+type Columns<Table extends keyof Database> = readonly (keyof Database[Table] & string)[];
+
 // ---------------------------------------------------------------------------------------------
 // Contacts
 
@@ -527,7 +506,7 @@ const CONTACT_NOTES = [
   'Signposted to Citizens Advice for debt help.',
 ];
 
-const CONTACT_COLUMNS = [
+const CONTACT_COLUMNS: Columns<'contacts'> = [
   'id',
   'council_id',
   'customer_id',
@@ -544,7 +523,7 @@ const CONTACT_COLUMNS = [
 ];
 
 interface Context {
-  options: Required<Omit<GenerateOptions, 'log' | 'until'>> & { until: number };
+  options: CouncilSize & { until: number };
   council: CouncilRecords;
   customerIds: string[];
   calendar: Calendar;
@@ -553,40 +532,36 @@ interface Context {
   complaintService: (random: () => number) => number;
 }
 
-function* contactLines(context: Context): Generator<string> {
-  const { options, council, customerIds, calendar } = context;
-  for (let row = 0; row < options.contacts; row++) {
-    const random = randomFor(options.seed, STREAMS.contacts, row);
-    const id = uuid(STREAMS.contacts, row, random);
-    const { day, staffed } = calendar.orderedDay(row, options.contacts, CONTACT_CHANNEL.staffedShare, random);
-    const channel = staffed ? CONTACT_CHANNEL.staffed(random) : CONTACT_CHANNEL.other(random);
-    const started = calendar.moment(day, staffed, random);
-    const voice = channel === 'phone' || channel === 'chat';
-    const outcome = voice ? VOICE_OUTCOME(random) : WRITTEN_OUTCOME(random);
-    const seconds =
-      outcome === 'abandoned'
-        ? 15 + Math.floor(random() * 90)
-        : Math.min(7200, Math.max(20, Math.round(HANDLING[channel] * Math.exp(0.55 * gauss(random)))));
-    const service = council.services[context.contactService(random)]!.spec;
-    const avoidable = outcome === 'abandoned' ? null : AVOIDABLE(random);
-    const notes = random() < 0.15 ? CONTACT_NOTES[Math.floor(random() * CONTACT_NOTES.length)]! : null;
-    const ended = iso(started + seconds * 1000);
-    yield copyLine([
-      id,
-      council.councilId,
-      customerIds[customerIndex(random, customerIds.length)],
-      channel,
-      service.code,
-      service.reason,
-      outcome,
-      avoidable,
-      notes,
-      iso(started),
-      ended,
-      ended,
-      ended,
-    ]);
-  }
+function contactOf(context: Context, row: number): CopyValue[] {
+  const { options, council, customerIds } = context;
+  const random = randomFor(options.seed, STREAMS.contacts, row);
+  const id = uuid(STREAMS.contacts, row, random);
+  const { channel, at: started } = arrivalOf(context, CONTACT_CHANNEL, row, options.contacts, random);
+  const voice = channel === 'phone' || channel === 'chat';
+  const outcome = voice ? VOICE_OUTCOME(random) : WRITTEN_OUTCOME(random);
+  const seconds =
+    outcome === 'abandoned'
+      ? 15 + Math.floor(random() * 90)
+      : Math.min(7200, Math.max(20, Math.round(HANDLING[channel] * Math.exp(0.55 * gauss(random)))));
+  const service = council.services[context.contactService(random)]!.spec;
+  const avoidable = outcome === 'abandoned' ? null : AVOIDABLE(random);
+  const notes = random() < 0.15 ? CONTACT_NOTES[Math.floor(random() * CONTACT_NOTES.length)]! : null;
+  const ended = iso(started + seconds * 1000);
+  return [
+    id,
+    council.councilId,
+    customerIds[customerIndex(random, customerIds.length)],
+    channel,
+    service.code,
+    service.reason,
+    outcome,
+    avoidable,
+    notes,
+    iso(started),
+    ended,
+    ended,
+    ended,
+  ];
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -614,6 +589,8 @@ const PUBLIC_UPDATES = [
   'We have ordered the part and will be back to finish the job.',
   'Thank you for your patience: this is with the contractor.',
 ];
+/** Scores 1 to 5 less one: residents who rate a closed case are mostly pleased. */
+const CASE_SATISFACTION = weighted([1, 1, 2, 4, 5]);
 const AWAITING = 'We need a little more information: please reply to the email we have sent you.';
 const INTERNAL_NOTES = ['Checked the round sheet: crew reported access blocked.', 'Spoke to the resident; photos on file.'];
 const RESOLUTIONS = [
@@ -641,7 +618,7 @@ interface GeneratedCase {
   events: CaseEvent[];
 }
 
-const CASE_COLUMNS = [
+const CASE_COLUMNS: Columns<'cases'> = [
   'id',
   'council_id',
   'reference',
@@ -667,14 +644,12 @@ const CASE_COLUMNS = [
 ];
 
 function caseOf(context: Context, row: number): GeneratedCase {
-  const { options, council, customerIds, calendar } = context;
+  const { options, council, customerIds } = context;
   const until = options.until;
   const random = randomFor(options.seed, STREAMS.cases, row);
   const id = uuid(STREAMS.cases, row, random);
   const service = council.services[context.caseService(random)]!;
-  const { day, staffed } = calendar.orderedDay(row, options.cases, CASE_CHANNEL.staffedShare, random);
-  const channel = staffed ? CASE_CHANNEL.staffed(random) : CASE_CHANNEL.other(random);
-  const received = calendar.moment(day, staffed, random);
+  const { channel, at: received } = arrivalOf(context, CASE_CHANNEL, row, options.cases, random);
   const sla = service.spec.slaWorkingDays;
   const due = addWorkingDays(received, sla);
   const officer = `${TEAMS.find((team) => team.code === service.spec.team)!.name} officer`;
@@ -725,18 +700,18 @@ function caseOf(context: Context, row: number): GeneratedCase {
   }
   if (random() < 0.4)
     event(within(0.7, 0.8), 'public_update', { visibility: 'public', body: PUBLIC_UPDATES[row % PUBLIC_UPDATES.length]! });
-  const status = () => events.findLast((entry) => entry.to !== null)!.to!;
+  const statusAfter = (list: CaseEvent[]) => list.findLast((entry) => entry.to !== null)!.to!;
   event(resolvedAt, 'status_changed', {
     visibility: 'public',
     body: RESOLUTIONS[row % RESOLUTIONS.length]!,
-    from: events.findLast((entry) => entry.to !== null)!.to,
+    from: statusAfter(events),
     to: 'resolved',
   });
   const closedAt = resolvedAt + Math.floor((2 + random() * 8) * DAY);
   event(closedAt, 'status_changed', { from: 'resolved', to: 'closed' });
   let satisfaction: number | null = null;
   if (random() < 0.2) {
-    satisfaction = 1 + weighted([1, 1, 2, 4, 5])(random);
+    satisfaction = 1 + CASE_SATISFACTION(random);
     event(closedAt + HOUR + Math.floor(random() * 7 * DAY), 'satisfaction', {
       actorType: 'resident',
       actorLabel: null,
@@ -758,10 +733,8 @@ function caseOf(context: Context, row: number): GeneratedCase {
       body: null,
     });
   happened.sort((a, b) => a.at - b.at);
-  events.length = 0;
-  events.push(...happened);
-  const now = status();
-  const given = events.find((entry) => entry.kind === 'satisfaction');
+  const now = statusAfter(happened);
+  const given = happened.find((entry) => entry.kind === 'satisfaction');
   const closed = now === 'closed' ? closedAt : null;
   const caseRow: CopyValue[] = [
     id,
@@ -785,16 +758,12 @@ function caseOf(context: Context, row: number): GeneratedCase {
     given ? satisfaction : null,
     given ? iso(given.at) : null,
     iso(received),
-    iso(events.at(-1)!.at),
+    iso(happened.at(-1)!.at),
   ];
-  return { row: caseRow, id, events };
+  return { row: caseRow, id, events: happened };
 }
 
-function* caseLines(context: Context): Generator<string> {
-  for (let row = 0; row < context.options.cases; row++) yield copyLine(caseOf(context, row).row);
-}
-
-const CASE_EVENT_COLUMNS = [
+const CASE_EVENT_COLUMNS: Columns<'case_events'> = [
   'case_id',
   'council_id',
   'occurred_at',
@@ -808,25 +777,20 @@ const CASE_EVENT_COLUMNS = [
   'details',
 ];
 
-function* caseEventLines(context: Context): Generator<string> {
-  const councilId = context.council.councilId;
-  for (let row = 0; row < context.options.cases; row++) {
-    const { id, events } = caseOf(context, row);
-    for (const event of events)
-      yield copyLine([
-        id,
-        councilId,
-        iso(event.at),
-        event.kind,
-        event.visibility,
-        event.body,
-        event.from,
-        event.to,
-        event.actorType,
-        event.actorLabel,
-        event.details,
-      ]);
-  }
+function caseEventRows(councilId: string, { id, events }: GeneratedCase): CopyValue[][] {
+  return events.map((event) => [
+    id,
+    councilId,
+    iso(event.at),
+    event.kind,
+    event.visibility,
+    event.body,
+    event.from,
+    event.to,
+    event.actorType,
+    event.actorLabel,
+    event.details,
+  ]);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -865,6 +829,8 @@ const STAGE2_OUTCOME = choose<string>([
   ['partly_upheld', 25],
   ['not_upheld', 55],
 ]);
+/** Scores 1 to 5 less one: those who rate a closed complaint are mostly not. */
+const COMPLAINT_SATISFACTION = weighted([4, 2, 2, 2, 1]);
 const OMBUDSMAN_OUTCOME = choose<string>([
   ['not_investigated', 45],
   ['not_upheld', 25],
@@ -953,7 +919,7 @@ function stageOf(
   };
 }
 
-const COMPLAINT_COLUMNS = [
+const COMPLAINT_COLUMNS: Columns<'complaints'> = [
   'id',
   'council_id',
   'reference',
@@ -982,16 +948,35 @@ const COMPLAINT_COLUMNS = [
   'updated_at',
 ];
 
+interface Ombudsman {
+  referred: number;
+  decided: number | null;
+  outcome: string | null;
+  reference: string;
+}
+
+/** About one stage 2 answer in seven taken to the Ombudsman, as it stands at `until`. */
+function ombudsmanOf(random: () => number, second: Stage, until: number, reference: string): Ombudsman | null {
+  if (second.responded === null || random() >= 0.15) return null;
+  const referred = second.responded + Math.floor((10 + random() * 50) * DAY);
+  const decided = referred + Math.floor((60 + random() * 120) * DAY);
+  if (referred >= until) return null;
+  return {
+    referred,
+    decided: decided < until ? decided : null,
+    outcome: decided < until ? OMBUDSMAN_OUTCOME(random) : null,
+    reference,
+  };
+}
+
 function complaintOf(context: Context, row: number): GeneratedComplaint {
-  const { options, council, customerIds, calendar } = context;
+  const { options, council, customerIds } = context;
   const until = options.until;
   const random = randomFor(options.seed, STREAMS.complaints, row);
   const id = uuid(STREAMS.complaints, row, random);
   const kind = COMPLAINT_KIND(random);
   const service = council.services[context.complaintService(random)]!;
-  const { day, staffed } = calendar.orderedDay(row, options.complaints, COMPLAINT_CHANNEL.staffedShare, random);
-  const channel = staffed ? COMPLAINT_CHANNEL.staffed(random) : COMPLAINT_CHANNEL.other(random);
-  const received = calendar.moment(day, staffed, random);
+  const { channel, at: received } = arrivalOf(context, COMPLAINT_CHANNEL, row, options.complaints, random);
   const customerId = customerIds[customerIndex(random, customerIds.length)];
   const events: ComplaintEvent[] = [];
   const event = (
@@ -1006,7 +991,7 @@ function complaintOf(context: Context, row: number): GeneratedComplaint {
   const stages: Stage[] = [];
   let status: 'open' | 'with_ombudsman' | 'closed' = 'open';
   let closedAt: number | null = null;
-  let ombudsman: { referred: number; decided: number | null; outcome: string | null; reference: string } | null = null;
+  let ombudsman: Ombudsman | null = null;
 
   if (kind !== 'complaint') {
     event(received, 'received', null);
@@ -1041,17 +1026,12 @@ function complaintOf(context: Context, row: number): GeneratedComplaint {
       event(askedAt, 'escalated', 2, 'Not satisfied with the stage 1 answer.');
       record(second);
       last = second;
-      if (second.responded !== null && random() < 0.15) {
-        const referred = second.responded + Math.floor((10 + random() * 50) * DAY);
-        const decided = referred + Math.floor((60 + random() * 120) * DAY);
-        if (referred < until)
-          ombudsman = {
-            referred,
-            decided: decided < until ? decided : null,
-            outcome: decided < until ? OMBUDSMAN_OUTCOME(random) : null,
-            reference: `${service.spec.code === 'housing-repair' ? 'HOS' : 'LGSCO'}-${24_000 + row}`,
-          };
-      }
+      ombudsman = ombudsmanOf(
+        random,
+        second,
+        until,
+        `${service.spec.code === 'housing-repair' ? 'HOS' : 'LGSCO'}-${24_000 + row}`,
+      );
     }
     if (last.responded !== null) {
       closedAt = last.responded + 5 * 60_000;
@@ -1074,7 +1054,7 @@ function complaintOf(context: Context, row: number): GeneratedComplaint {
   if (status === 'closed' && closedAt !== null && random() < 0.25) {
     const at = closedAt + Math.floor((3 + random() * 17) * DAY);
     if (at < until) {
-      satisfaction = 1 + weighted([4, 2, 2, 2, 1])(random);
+      satisfaction = 1 + COMPLAINT_SATISFACTION(random);
       satisfactionAt = at;
       event(at, 'satisfaction', null, null, JSON.stringify({ score: satisfaction }));
     }
@@ -1114,7 +1094,7 @@ function complaintOf(context: Context, row: number): GeneratedComplaint {
   return { row: complaintRow, id, stages, events };
 }
 
-const STAGE_COLUMNS = [
+const STAGE_COLUMNS: Columns<'complaint_stages'> = [
   'complaint_id',
   'stage',
   'council_id',
@@ -1138,45 +1118,37 @@ const STAGE_COLUMNS = [
   'updated_at',
 ];
 
-function* complaintLines(context: Context): Generator<string> {
-  for (let row = 0; row < context.options.complaints; row++) yield copyLine(complaintOf(context, row).row);
+function stageRows(councilId: string, { id, stages }: GeneratedComplaint): CopyValue[][] {
+  return stages.map((stage) => {
+    const answered = stage.responded !== null;
+    const upheld = stage.outcome === 'upheld' || stage.outcome === 'partly_upheld';
+    return [
+      id,
+      stage.stage,
+      councilId,
+      iso(stage.received),
+      iso(stage.acknowledgeBy),
+      iso(stage.acknowledged),
+      iso(stage.respondBy),
+      iso(stage.extendedTo),
+      stage.extensionDays,
+      stage.extensionDays === null ? null : 'Waiting for the contractor’s report.',
+      iso(stage.extendedAt),
+      iso(stage.responded),
+      stage.outcome,
+      answered ? upheld && stage.outcome === 'upheld' : null,
+      answered ? upheld : null,
+      answered ? `We have looked into this. Outcome: ${stage.outcome!.replace('_', ' ')}.` : null,
+      stage.acknowledged === null ? null : stage.acknowledged <= stage.acknowledgeBy,
+      answered ? stage.responded! <= (stage.extendedTo ?? stage.respondBy) : null,
+      answered ? workingDaysBetween(stage.received, stage.responded!) : null,
+      iso(stage.received),
+      iso(stage.responded ?? stage.acknowledged ?? stage.received),
+    ];
+  });
 }
 
-function* stageLines(context: Context): Generator<string> {
-  const councilId = context.council.councilId;
-  for (let row = 0; row < context.options.complaints; row++) {
-    const { id, stages } = complaintOf(context, row);
-    for (const stage of stages) {
-      const answered = stage.responded !== null;
-      const upheld = stage.outcome === 'upheld' || stage.outcome === 'partly_upheld';
-      yield copyLine([
-        id,
-        stage.stage,
-        councilId,
-        iso(stage.received),
-        iso(stage.acknowledgeBy),
-        iso(stage.acknowledged),
-        iso(stage.respondBy),
-        iso(stage.extendedTo),
-        stage.extensionDays,
-        stage.extensionDays === null ? null : 'Waiting for the contractor’s report.',
-        iso(stage.extendedAt),
-        iso(stage.responded),
-        stage.outcome,
-        answered ? upheld && stage.outcome === 'upheld' : null,
-        answered ? upheld : null,
-        answered ? `We have looked into this. Outcome: ${stage.outcome!.replace('_', ' ')}.` : null,
-        stage.acknowledged === null ? null : stage.acknowledged <= stage.acknowledgeBy,
-        answered ? stage.responded! <= (stage.extendedTo ?? stage.respondBy) : null,
-        answered ? workingDaysBetween(stage.received, stage.responded!) : null,
-        iso(stage.received),
-        iso(stage.responded ?? stage.acknowledged ?? stage.received),
-      ]);
-    }
-  }
-}
-
-const COMPLAINT_EVENT_COLUMNS = [
+const COMPLAINT_EVENT_COLUMNS: Columns<'complaint_events'> = [
   'complaint_id',
   'council_id',
   'occurred_at',
@@ -1188,84 +1160,71 @@ const COMPLAINT_EVENT_COLUMNS = [
   'details',
 ];
 
-function* complaintEventLines(context: Context): Generator<string> {
-  const councilId = context.council.councilId;
-  for (let row = 0; row < context.options.complaints; row++) {
-    const { id, events } = complaintOf(context, row);
-    for (const event of events) {
-      const system =
-        event.kind === 'referred_to_ombudsman' || event.kind === 'ombudsman_decision' || event.kind === 'satisfaction';
-      yield copyLine([
-        id,
-        councilId,
-        iso(event.at),
-        event.kind,
-        event.stage,
-        event.body,
-        system ? 'system' : 'staff',
-        system ? null : 'Complaints officer',
-        event.details,
-      ]);
-    }
-  }
+function complaintEventRows(councilId: string, { id, events }: GeneratedComplaint): CopyValue[][] {
+  return events.map((event) => {
+    const system = event.kind === 'referred_to_ombudsman' || event.kind === 'ombudsman_decision' || event.kind === 'satisfaction';
+    return [
+      id,
+      councilId,
+      iso(event.at),
+      event.kind,
+      event.stage,
+      event.body,
+      system ? 'system' : 'staff',
+      system ? null : 'Complaints officer',
+      event.details,
+    ];
+  });
 }
 
 // ---------------------------------------------------------------------------------------------
 // Customers, generated once into COPY lines for five tables (as bench/customers.ts's insertBatch
-// fills them), so that the customers table and its baseline are COPYed from the same lines.
+// fills them), so that the customers table and its baseline are COPYed from the same lines. All of
+// them are held in memory until loaded (a few hundred bytes a customer): generating them during the
+// COPYs instead would put Node's generating time into both the load and the baseline it is compared with.
 
-const CUSTOMER_COLUMNS = [
-  'id',
-  'council_id',
-  'kind',
-  'title',
-  'given_name',
-  'family_name',
-  'organisation_name',
-  'date_of_birth',
-  'preferred_language',
-];
-const CUSTOMER_TABLES = {
-  customer_phones: ['id', 'customer_id', 'number', 'kind', 'is_primary'],
+type CustomerTable = (typeof CUSTOMER_TABLES)[number];
+
+const CUSTOMER_COLUMNS: { [Table in CustomerTable]: Columns<Table> } = {
+  customers: [
+    'id',
+    'council_id',
+    'kind',
+    'title',
+    'given_name',
+    'family_name',
+    'organisation_name',
+    'date_of_birth',
+    'preferred_language',
+  ],
   customer_emails: ['id', 'customer_id', 'email', 'is_primary'],
+  customer_phones: ['id', 'customer_id', 'number', 'kind', 'is_primary'],
   customer_addresses: ['id', 'customer_id', 'address_line1', 'town', 'postcode'],
   customer_previous_names: ['id', 'customer_id', 'given_name', 'family_name'],
-} as const;
+};
 
 interface CustomerLines {
   ids: string[];
-  customers: string[];
-  satellites: Record<keyof typeof CUSTOMER_TABLES, string[]>;
+  /** Each table's lines, a thousand customers' to a string: fewer, larger strings. */
+  chunks: Record<CustomerTable, string[]>;
 }
 
 function customerLines(councilId: string, seed: number, count: number): CustomerLines {
   const people = createPeopleGenerator(seed);
-  const lines: CustomerLines = {
-    ids: [],
-    customers: [],
-    satellites: { customer_phones: [], customer_emails: [], customer_addresses: [], customer_previous_names: [] },
-  };
-  // Lines are gathered into chunks of a thousand rows: fewer, larger strings.
-  const pending = {
-    customers: '',
-    customer_phones: '',
-    customer_emails: '',
-    customer_addresses: '',
-    customer_previous_names: '',
-  };
+  const ids: string[] = [];
+  const chunks = Object.fromEntries(CUSTOMER_TABLES.map((table) => [table, [] as string[]])) as CustomerLines['chunks'];
+  const pending = Object.fromEntries(CUSTOMER_TABLES.map((table) => [table, ''])) as Record<CustomerTable, string>;
   const flush = () => {
-    lines.customers.push(pending.customers);
-    pending.customers = '';
-    for (const table of Object.keys(CUSTOMER_TABLES) as (keyof typeof CUSTOMER_TABLES)[]) {
-      if (pending[table]) lines.satellites[table].push(pending[table]);
+    for (const table of CUSTOMER_TABLES) {
+      if (pending[table]) chunks[table].push(pending[table]);
       pending[table] = '';
     }
   };
   for (let index = 0; index < count; index++) {
-    const p: Person = people.person(index);
+    const p = people.person(index);
     // Ids made here rather than by gen_random_uuid(): a volatile default makes COPY insert row by row.
     const random = randomFor(seed, STREAMS.customerRecords, index);
-    lines.ids.push(p.id);
+    ids.push(p.id);
     pending.customers += copyLine([
       p.id,
       councilId,
@@ -1277,16 +1236,14 @@ function customerLines(councilId: string, seed: number, count: number): Customer
       p.dateOfBirth,
       p.preferredLanguage,
     ]);
-    p.phones.forEach(
-      (phone, position) =>
-        (pending.customer_phones += copyLine([
-          uuid(STREAMS.customerRecords, index * 2 + position, random),
-          p.id,
-          phone.number,
-          phone.kind,
-          position === 0,
-        ])),
-    );
+    for (const [position, phone] of p.phones.entries())
+      pending.customer_phones += copyLine([
+        uuid(STREAMS.customerRecords, index * 2 + position, random),
+        p.id,
+        phone.number,
+        phone.kind,
+        position === 0,
+      ]);
     if (p.email !== null)
       pending.customer_emails += copyLine([uuid(STREAMS.customerRecords, index, random), p.id, p.email, true]);
     pending.customer_addresses += copyLine([
@@ -1296,37 +1253,69 @@ function customerLines(councilId: string, seed: number, count: number): Customer
       p.address.town,
       p.address.postcode,
     ]);
-    p.previousNames.forEach(
-      (name, position) =>
-        (pending.customer_previous_names += copyLine([
-          uuid(STREAMS.customerRecords, index * 2 + position, random),
-          p.id,
-          name.givenName,
-          name.familyName,
-        ])),
-    );
+    for (const [position, name] of p.previousNames.entries())
+      pending.customer_previous_names += copyLine([
+        uuid(STREAMS.customerRecords, index * 2 + position, random),
+        p.id,
+        name.givenName,
+        name.familyName,
+      ]);
     if (index % 1000 === 999) flush();
   }
   flush();
-  return lines;
+  return { ids, chunks };
 }
 
 // ---------------------------------------------------------------------------------------------
 // Loading
 
-const INDEXED_TABLES = [
-  'customers',
-  'customer_emails',
-  'customer_phones',
-  'customer_addresses',
-  'customer_previous_names',
+const LOADED_TABLES = [
+  ...CUSTOMER_TABLES,
   'contacts',
   'cases',
   'case_events',
   'complaints',
   'complaint_stages',
   'complaint_events',
-];
+] as const;
+
+/** COPY lines for records 0 to count - 1, each giving its table's rows. */
+function* linesOf(count: number, rowsOf: (row: number) => CopyValue[][]): Generator<string> {
+  for (let row = 0; row < count; row++) for (const values of rowsOf(row)) yield copyLine(values);
+}
+
+/**
+ * What goes into each of the other tables. A case's events, and a complaint's stages and events,
+ * are made again from its row number for their own COPY rather than kept from the first: it costs
+ * a little Node time, and keeps memory flat whatever the size of the council.
+ */
+function recordTables(context: Context): { table: string; columns: readonly string[]; lines: Iterable<string> }[] {
+  const { options, council } = context;
+  const caseRows = (rowsOf: (generated: GeneratedCase) => CopyValue[][]) =>
+    linesOf(options.cases, (row) => rowsOf(caseOf(context, row)));
+  const complaintRows = (rowsOf: (generated: GeneratedComplaint) => CopyValue[][]) =>
+    linesOf(options.complaints, (row) => rowsOf(complaintOf(context, row)));
+  return [
+    { table: 'contacts', columns: CONTACT_COLUMNS, lines: linesOf(options.contacts, (row) => [contactOf(context, row)]) },
+    { table: 'cases', columns: CASE_COLUMNS, lines: caseRows((generated) => [generated.row]) },
+    {
+      table: 'case_events',
+      columns: CASE_EVENT_COLUMNS,
+      lines: caseRows((generated) => caseEventRows(council.councilId, generated)),
+    },
+    { table: 'complaints', columns: COMPLAINT_COLUMNS, lines: complaintRows((generated) => [generated.row]) },
+    {
+      table: 'complaint_stages',
+      columns: STAGE_COLUMNS,
+      lines: complaintRows((generated) => stageRows(council.councilId, generated)),
+    },
+    {
+      table: 'complaint_events',
+      columns: COMPLAINT_EVENT_COLUMNS,
+      lines: complaintRows((generated) => complaintEventRows(council.councilId, generated)),
+    },
+  ];
+}
 
 /** Generates one council into the empty, migrated database at `url` (see the file's head). */
 export async function generateCouncil(url: string, options: GenerateOptions): Promise<GeneratedCouncil> {
@@ -1344,12 +1333,11 @@ export async function generateCouncil(url: string, options: GenerateOptions): Pr
     log(`  ${name}: ${step.rows ? `${step.rows.toLocaleString('en-GB')} rows in ` : ''}${step.seconds.toFixed(1)} s`);
     return result;
   };
+  const secondsOf = (name: string) => steps.find((step) => step.name === name)!.seconds;
   try {
     if (options.customers < 1) throw new Error('A council needs at least one customer');
     const council = await createCouncil(db);
-    // A throwaway database: losing the last commits in a crash costs nothing.
-    await client.query('set synchronous_commit = off');
-    await client.query(`set maintenance_work_mem = '512MB'`);
+    await useBulkLoadSettings(client);
 
     const calendar = calendarOf(until, options.years);
     const months = Math.ceil(((until - calendar.firstDay) / DAY + 31) / 30) + 4;
@@ -1357,7 +1345,7 @@ export async function generateCouncil(url: string, options: GenerateOptions): Pr
     for (const table of ['contacts', 'case_events'])
       await client.query('select ensure_monthly_partitions($1, $2::date, $3)', [table, firstMonth, months]);
 
-    const lines = await timed(
+    const customers = await timed(
       'generate customers (Node)',
       async () => customerLines(council.councilId, options.seed, options.customers),
       (result) => result.ids.length,
@@ -1365,115 +1353,57 @@ export async function generateCouncil(url: string, options: GenerateOptions): Pr
 
     let baselineSeconds: number | null = null;
     if (options.baseline !== false) {
+      const baseline = 'baseline: customers into a bare copy of the table';
       // What the same rows cost with nothing to keep up: no keys, no indexes, no triggers, no checks.
       await client.query('create table generate_baseline_customers (like customers including defaults)');
       // A first chunk, not timed, so that neither side pays for a cold start.
-      await copyInto(client, 'generate_baseline_customers', CUSTOMER_COLUMNS, lines.customers.slice(0, 1));
+      const copyBaseline = (chunks: string[]) =>
+        copyInto(client, 'generate_baseline_customers', CUSTOMER_COLUMNS.customers, chunks);
+      await copyBaseline(customers.chunks.customers.slice(0, 1));
       await client.query('truncate generate_baseline_customers');
-      await timed(
-        'baseline: customers into a bare copy of the table',
-        () => copyInto(client, 'generate_baseline_customers', CUSTOMER_COLUMNS, lines.customers),
-        Number,
-      );
-      baselineSeconds = steps.at(-1)!.seconds;
+      await timed(baseline, () => copyBaseline(customers.chunks.customers), Number);
+      baselineSeconds = secondsOf(baseline);
       await client.query('drop table generate_baseline_customers');
     }
 
     const began = performance.now();
-    // Bulk loads build the secondary indexes once at the end: their definitions are read back
-    // from the catalogue, so they are exactly the migrations' own.
-    const indexes = await client.query<{ name: string; definition: string }>(
-      `select i.indexrelid::regclass::text as name, pg_get_indexdef(i.indexrelid) as definition
-       from pg_index i
-       where i.indrelid = any($1::regclass[])
-         and not exists (select 1 from pg_constraint c where c.conindid = i.indexrelid)
-       order by 1`,
-      [INDEXED_TABLES],
-    );
-    for (const index of indexes.rows) await client.query(`drop index ${index.name}`);
-    // Foreign keys too: checked row by row (a trigger per key per row) they cost more than the
-    // COPY itself; added back afterwards, each is validated by one join over the whole table.
-    const foreignKeys = await client.query<{ table: string; name: string; definition: string }>(
-      `select conrelid::regclass::text as table, conname as name, pg_get_constraintdef(oid) as definition
-       from pg_constraint
-       where contype = 'f' and conparentid = 0 and conrelid = any($1::regclass[])
-       order by 1, 2`,
-      [INDEXED_TABLES],
-    );
-    for (const key of foreignKeys.rows) await client.query(`alter table ${key.table} drop constraint ${key.name}`);
-    await client.query('alter table customers disable trigger customers_name_words');
-    await client.query('alter table customer_previous_names disable trigger customer_previous_names_words');
+    const indexes = await dropSecondaryIndexes(client, LOADED_TABLES);
+    const foreignKeys = await dropForeignKeys(client, LOADED_TABLES);
+    await pauseNameWords(client);
     const rebuildRollups = options.rollups !== 'trigger';
     if (rebuildRollups) {
       await client.query('alter table contacts disable trigger contacts_rollup_insert');
       await client.query('alter table cases disable trigger cases_rollup_insert');
     }
 
-    await timed('customers', () => copyInto(client, 'customers', CUSTOMER_COLUMNS, lines.customers), Number);
-    const customersTableSeconds = steps.at(-1)!.seconds;
-    for (const [table, columns] of Object.entries(CUSTOMER_TABLES))
-      await timed(table, () => copyInto(client, table, columns, lines.satellites[table as keyof typeof CUSTOMER_TABLES]), Number);
-    const customerIds = lines.ids;
-    lines.customers.length = 0;
+    for (const table of CUSTOMER_TABLES) {
+      await timed(table, () => copyInto(client, table, CUSTOMER_COLUMNS[table], customers.chunks[table]), Number);
+      customers.chunks[table].length = 0;
+    }
 
     const weightsOf = (column: 0 | 1 | 2) => weighted(council.services.map((service) => service.spec.weights[column]));
     const context: Context = {
-      options: {
-        customers: options.customers,
-        years: options.years,
-        contacts: options.contacts,
-        cases: options.cases,
-        complaints: options.complaints,
-        seed: options.seed,
-        until,
-        rollups: options.rollups ?? 'rebuild',
-        baseline: options.baseline ?? true,
-      },
+      options: { ...options, until },
       council,
-      customerIds,
+      customerIds: customers.ids,
       calendar,
       contactService: weightsOf(0),
       caseService: weightsOf(1),
       complaintService: weightsOf(2),
     };
-    await timed('contacts', () => copyInto(client, 'contacts', CONTACT_COLUMNS, contactLines(context)), Number);
-    await timed('cases', () => copyInto(client, 'cases', CASE_COLUMNS, caseLines(context)), Number);
-    await timed('case_events', () => copyInto(client, 'case_events', CASE_EVENT_COLUMNS, caseEventLines(context)), Number);
-    await timed('complaints', () => copyInto(client, 'complaints', COMPLAINT_COLUMNS, complaintLines(context)), Number);
-    await timed('complaint_stages', () => copyInto(client, 'complaint_stages', STAGE_COLUMNS, stageLines(context)), Number);
-    await timed(
-      'complaint_events',
-      () => copyInto(client, 'complaint_events', COMPLAINT_EVENT_COLUMNS, complaintEventLines(context)),
-      Number,
-    );
+    for (const { table, columns, lines } of recordTables(context))
+      await timed(table, () => copyInto(client, table, columns, lines), Number);
 
-    const customerIndexes = indexes.rows.filter((index) => /^customer/.test(index.name));
-    const rebuild = async (list: typeof indexes.rows) => {
-      // A partitioned table's index is read back as "ON ONLY parent": made on the parent alone it
-      // would be invalid until each partition's were attached, so it is made on them all at once.
-      for (const index of list) await client.query(index.definition.replace(' ON ONLY ', ' ON '));
-      return list.length;
-    };
-    await timed('customer indexes', () => rebuild(customerIndexes));
-    await timed('customer name words', async () => {
-      await client.query(`
-        insert into customer_name_words (word)
-        select lower(given_name) from customers where given_name is not null
-        union select lower(family_name) from customers where family_name is not null
-        union select lower(given_name) from customer_previous_names
-        union select lower(family_name) from customer_previous_names
-        on conflict do nothing`);
-      await client.query('alter table customers enable trigger customers_name_words');
-      await client.query('alter table customer_previous_names enable trigger customer_previous_names_words');
-    });
+    const isCustomers = (index: { table: string }) => (CUSTOMER_TABLES as readonly string[]).includes(index.table);
+    await timed('customer indexes', () => rebuildIndexes(client, indexes.filter(isCustomers)));
+    await timed('customer name words', () => fillNameWords(client));
     await timed('contact, case and complaint indexes', () =>
-      rebuild(indexes.rows.filter((index) => !customerIndexes.includes(index))),
+      rebuildIndexes(
+        client,
+        indexes.filter((index) => !isCustomers(index)),
+      ),
     );
-    await timed('foreign keys (added back, validated)', async () => {
-      for (const key of foreignKeys.rows)
-        await client.query(`alter table ${key.table} add constraint ${key.name} ${key.definition}`);
-      return foreignKeys.rows.length;
-    });
+    await timed('foreign keys (added back, validated)', () => addForeignKeys(client, foreignKeys));
     await timed(rebuildRollups ? 'performance roll-ups (rebuilt)' : 'performance roll-ups (deltas folded)', async () => {
       if (rebuildRollups) {
         await client.query('alter table contacts enable trigger contacts_rollup_insert');
@@ -1489,12 +1419,19 @@ export async function generateCouncil(url: string, options: GenerateOptions): Pr
     });
     await timed('vacuum (analyze)', () =>
       client.query(
-        `vacuum (analyze) ${[...INDEXED_TABLES, 'customer_name_words', 'contact_rollups', 'contact_hourly_rollups', 'case_rollups'].join(', ')}`,
+        `vacuum (analyze) ${[...LOADED_TABLES, 'customer_name_words', 'contact_rollups', 'contact_hourly_rollups', 'case_rollups'].join(', ')}`,
       ),
     );
     const seconds = (performance.now() - began) / 1000;
     const customerSeconds = steps.filter((step) => step.name.startsWith('customer')).reduce((sum, step) => sum + step.seconds, 0);
-    return { councilId: council.councilId, steps, seconds, customerSeconds, customersTableSeconds, baselineSeconds };
+    return {
+      councilId: council.councilId,
+      steps,
+      seconds,
+      customerSeconds,
+      customersTableSeconds: secondsOf('customers'),
+      baselineSeconds,
+    };
   } finally {
     await client.end();
     await db.destroy();
@@ -1531,8 +1468,8 @@ export function printGenerated(size: CouncilSize, result: GeneratedCouncil): voi
   console.log(`machine: ${machine()}`);
 }
 
-/** `npm run bench -- --only=generate`: the load as benchmark results, against the bare-table baseline. */
-export async function benchGenerate(size: CouncilSize): Promise<BenchResult[]> {
+/** Migrates a throwaway database (bench/customers.ts's openDatabase), generates a council into it and prints the steps. */
+async function generateIntoThrowaway(size: GenerateOptions): Promise<GeneratedCouncil> {
   const { url, stop } = await openDatabase();
   try {
     const { db } = createDb(url, 1);
@@ -1542,42 +1479,42 @@ export async function benchGenerate(size: CouncilSize): Promise<BenchResult[]> {
       await db.destroy();
     }
     const result = await generateCouncil(url, { ...size, log: console.log });
+    console.log('');
     printGenerated(size, result);
-    const label = `${size.customers.toLocaleString('en-GB')} customers`;
-    const rate = (seconds: number) => Math.round(size.customers / seconds);
-    const baseline = rate(result.baselineSeconds!);
-    return [
-      {
-        name: 'generate: customers loaded per second (5 tables by COPY, indexes, name words)',
-        size: label,
-        value: rate(result.customerSeconds),
-        unit: 'customers/s',
-        baseline: 'COPY of the same customer rows into a bare copy of the customers table',
-        baselineValue: baseline,
-        ratio: Number((rate(result.customerSeconds) / baseline).toFixed(3)),
-      },
-      {
-        name: 'generate: customers table alone per second (COPY, primary key and checks)',
-        size: label,
-        value: rate(result.customersTableSeconds),
-        unit: 'customers/s',
-        baseline: 'COPY of the same customer rows into a bare copy of the customers table',
-        baselineValue: baseline,
-        ratio: Number((rate(result.customersTableSeconds) / baseline).toFixed(3)),
-      },
-      {
-        name: 'generate: the whole council loaded (COPY, indexes, roll-ups, VACUUM ANALYZE)',
-        size: `${label}, ${size.contacts.toLocaleString('en-GB')} contacts, ${size.cases.toLocaleString('en-GB')} cases, ${size.complaints.toLocaleString('en-GB')} complaints, ${size.years} years`,
-        value: Number(result.seconds.toFixed(1)),
-        unit: 's',
-        baseline: 'none',
-        baselineValue: null,
-        ratio: null,
-      },
-    ];
+    return result;
   } finally {
     await stop();
   }
+}
+
+/** `npm run bench -- --only=generate`: the load as benchmark results, against the bare-table baseline. */
+export async function benchGenerate(size: CouncilSize & Pick<GenerateOptions, 'rollups'>): Promise<BenchResult[]> {
+  const result = await generateIntoThrowaway(size);
+  const label = `${size.customers.toLocaleString('en-GB')} customers`;
+  const rate = (seconds: number) => Math.round(size.customers / seconds);
+  const baseline = rate(result.baselineSeconds!);
+  const againstBaseline = (name: string, seconds: number): BenchResult => ({
+    name,
+    size: label,
+    value: rate(seconds),
+    unit: 'customers/s',
+    baseline: 'COPY of the same customer rows into a bare copy of the customers table',
+    baselineValue: baseline,
+    ratio: Number((rate(seconds) / baseline).toFixed(3)),
+  });
+  return [
+    againstBaseline('generate: customers loaded per second (5 tables by COPY, indexes, name words)', result.customerSeconds),
+    againstBaseline('generate: customers table alone per second (COPY, primary key and checks)', result.customersTableSeconds),
+    {
+      name: 'generate: the whole council loaded (COPY, indexes, roll-ups, VACUUM ANALYZE)',
+      size: `${label}, ${size.contacts.toLocaleString('en-GB')} contacts, ${size.cases.toLocaleString('en-GB')} cases, ${size.complaints.toLocaleString('en-GB')} complaints, ${size.years} years`,
+      value: Number(result.seconds.toFixed(1)),
+      unit: 's',
+      baseline: 'none',
+      baselineValue: null,
+      ratio: null,
+    },
+  ];
 }
 
 export function sizeFromArguments(argv: readonly string[]): CouncilSize & { rollups: 'rebuild' | 'trigger' } {
@@ -1606,19 +1543,6 @@ if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) 
     `Generating a council: ${size.customers.toLocaleString('en-GB')} customers, ${size.years} years, ${size.contacts.toLocaleString('en-GB')} contacts, ` +
       `${size.cases.toLocaleString('en-GB')} cases, ${size.complaints.toLocaleString('en-GB')} complaints (seed ${size.seed})`,
   );
-  const { url, stop } = await openDatabase();
-  try {
-    const { db } = createDb(url, 1);
-    try {
-      await migrateToLatest(db);
-    } finally {
-      await db.destroy();
-    }
-    const result = await generateCouncil(url, { ...size, log: console.log });
-    console.log('');
-    printGenerated(size, result);
-  } finally {
-    await stop();
-  }
+  await generateIntoThrowaway(size);
   process.exit(0);
 }

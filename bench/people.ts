@@ -10,23 +10,47 @@ import { pick, seededRandom as prng } from '../src/demo/people.ts';
 
 export { pick, prng };
 
-/** Draws from `items` with weight 1/rank^exponent, the shape of real name frequencies. */
-function zipf<T>(items: readonly T[], exponent: number): (random: () => number) => T {
+/** A weighted draw: the index of the item a uniform number falls on (never one of weight 0). */
+export function weighted(weights: readonly number[]): (random: () => number) => number {
   const cumulative: number[] = [];
   let total = 0;
-  items.forEach((_, rank) => cumulative.push((total += 1 / (rank + 1) ** exponent)));
+  for (const weight of weights) cumulative.push((total += weight));
   return (random) => {
     const target = random() * total;
     let low = 0;
     let high = cumulative.length - 1;
     while (low < high) {
       const middle = (low + high) >> 1;
-      if (cumulative[middle]! < target) low = middle + 1;
+      if (cumulative[middle]! <= target) low = middle + 1;
       else high = middle;
     }
-    return items[low]!;
+    return low;
   };
 }
+
+/** Draws from `items` with weight 1/rank^exponent, the shape of real name frequencies. */
+function zipf<T>(items: readonly T[], exponent: number): (random: () => number) => T {
+  const draw = weighted(items.map((_, rank) => 1 / (rank + 1) ** exponent));
+  return (random) => items[draw(random)]!;
+}
+
+/**
+ * A version 4 style UUID unique to (stream, row): its first 32 bits are the row number through a
+ * bijection (xor-shifts and odd multipliers), the next 16 the stream, the rest random. A seeded
+ * generator's 32-bit state alone would repeat itself among millions of rows.
+ */
+export function uuid(stream: number, row: number, random: () => number): string {
+  let x = (row ^ 0x5bd1e995) >>> 0;
+  x = Math.imul(x ^ (x >>> 16), 0x45d9f3b) >>> 0;
+  x = Math.imul(x ^ (x >>> 16), 0x45d9f3b) >>> 0;
+  x = (x ^ (x >>> 16)) >>> 0;
+  const hex = (value: number, digits: number) => value.toString(16).padStart(digits, '0');
+  const bits = (count: number) => Math.floor(random() * 2 ** count);
+  return `${hex(x, 8)}-${hex(stream & 0xffff, 4)}-4${hex(bits(12), 3)}-${hex(8 + bits(2), 1)}${hex(bits(12), 3)}-${hex(bits(24), 6)}${hex(bits(24), 6)}`;
+}
+
+/** The uuid() stream of customer ids; the data generator's records use streams 1 and up. */
+const CUSTOMER_STREAM = 0;
 
 // The commonest family names of the English–Welsh border, roughly in order of frequency.
 const COMMON_FAMILY_NAMES = `Jones Davies Williams Smith Evans Roberts Thomas Hughes Edwards Morris Lewis Griffiths
@@ -156,17 +180,6 @@ export function createPeopleGenerator(seed: number, postcodes = loadPostcodes())
     return STREETS[Math.abs(hash) % STREETS.length]!;
   };
 
-  function uuid(random: () => number): string {
-    const word = () =>
-      Math.floor(random() * 2 ** 32)
-        .toString(16)
-        .padStart(8, '0');
-    const text = word() + word() + word() + word();
-    // Version 4, variant 10xx, like gen_random_uuid()'s.
-    const variant = '89ab'[parseInt(text[16]!, 16) & 3]!;
-    return `${text.slice(0, 8)}-${text.slice(8, 12)}-4${text.slice(13, 16)}-${variant}${text.slice(17, 20)}-${text.slice(20, 32)}`;
-  }
-
   function phone(random: () => number, kind: 'mobile' | 'landline'): Phone {
     const digits = (count: number) => Array.from({ length: count }, () => Math.floor(random() * 10)).join('');
     const national =
@@ -178,7 +191,7 @@ export function createPeopleGenerator(seed: number, postcodes = loadPostcodes())
 
   function person(index: number): Person {
     const random = prng(Math.imul(index + 1, 0x9e3779b1) ^ seed);
-    const id = uuid(random);
+    const id = uuid(CUSTOMER_STREAM, index, random);
     const postcode = pick(random, postcodes);
     const address = {
       line1: `${1 + Math.floor(random() * 120)} ${streetOf(postcode)}`,
