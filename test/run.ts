@@ -37,7 +37,7 @@ async function main(): Promise<number> {
     .map((file) => path.relative(PROJECT_ROOT, file))
     .filter((file) => file.startsWith(RELIABILITY_DIRECTORY) === reliability)
     .filter((file) => patterns.length === 0 || patterns.some((pattern) => file.includes(pattern)))
-    .sort();
+    .sort(slowestFirst);
   if (files.length === 0) {
     console.error(`No test files match ${patterns.join(' ')}`);
     return 1;
@@ -81,6 +81,10 @@ async function main(): Promise<number> {
           `--test-concurrency=${concurrency}`,
           '--test-timeout=600000',
           '--test-reporter=spec',
+          '--test-reporter-destination=stdout',
+          // At the end, the files that took longest: where a slow run's minutes went.
+          '--test-reporter=./test/support/slowestFiles.js',
+          '--test-reporter-destination=stdout',
           ...files,
         ],
         {
@@ -111,6 +115,21 @@ async function main(): Promise<number> {
     await embedded?.stop();
     if (dataDir) fs.rmSync(dataDir, { recursive: true, force: true });
   }
+}
+
+// The files start in this order, the slowest kinds first (each lifecycle file starts OneDoor a
+// few times; each browser file drives Chromium): a long file started last would run on alone
+// while the other lanes stand idle.
+const SLOW_DIRECTORIES = ['test/lifecycle/', 'test/browser/', 'test/http/'].map((directory) =>
+  directory.replaceAll('/', path.sep),
+);
+
+function slowestFirst(a: string, b: string): number {
+  const rank = (file: string) => {
+    const index = SLOW_DIRECTORIES.findIndex((directory) => file.startsWith(directory));
+    return index === -1 ? SLOW_DIRECTORIES.length : index;
+  };
+  return rank(a) - rank(b) || a.localeCompare(b);
 }
 
 function withDatabase(url: string, database: string): string {
