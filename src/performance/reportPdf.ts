@@ -4,7 +4,6 @@
 // has (Liberation Sans, metric twin of Arial, or DejaVu Sans), else PDF's built-in Helvetica, whose
 // Windows-1252 letters lack a few of Welsh's (ŵ, ŷ): those are written without their accent.
 import fs from 'node:fs';
-import PDFDocument from 'pdfkit';
 import type { Rag } from './indicators.ts';
 
 export interface PdfTable {
@@ -68,6 +67,8 @@ const CELL_PADDING = 4;
 export async function reportAsPdf(report: PdfReport): Promise<Buffer> {
   const files = fontFiles();
   const text = files.unicode ? (value: string) => value : windows1252;
+  // PDFKit is loaded when the first report is drawn, not with every OneDoor process (about 0.25 s).
+  const { default: PDFDocument } = await import('pdfkit');
   const doc = new PDFDocument({
     size: 'A4',
     layout: 'landscape',

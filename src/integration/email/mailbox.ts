@@ -3,7 +3,6 @@
 // it marked \Seen. A run that stops half-way leaves the rest unseen for the next; a message marked
 // seen too late comes again and is recognised by its Message-ID. The IMAP client sits behind
 // MailboxSource, so the run is tested without a mail server.
-import { ImapFlow } from 'imapflow';
 import type { ImapSettings } from '../../config.ts';
 import { systemActor } from '../../platform/actor.ts';
 import { Invalid } from '../../platform/errors.ts';
@@ -90,6 +89,8 @@ export async function pollMailbox(
 export function imapMailbox(settings: ImapSettings): MailboxSource {
   return {
     async open() {
+      // imapflow is loaded when the mailbox is first opened, not with every OneDoor process.
+      const { ImapFlow } = await import('imapflow');
       const client = new ImapFlow({
         host: settings.host,
         port: settings.port,

@@ -2,7 +2,7 @@
 // it says, when, what it answers, which case references it quotes, whether a machine sent it, and
 // what was attached (names, types and sizes only: the files themselves are not kept).
 import crypto from 'node:crypto';
-import { simpleParser, type AddressObject, type HeaderValue, type ParsedMail } from 'mailparser';
+import type { AddressObject, HeaderValue, ParsedMail } from 'mailparser';
 import { Invalid } from '../../platform/errors.ts';
 import { normaliseCaseReference } from '../../cases/reference.ts';
 
@@ -125,6 +125,8 @@ function firstAddress(from: AddressObject | AddressObject[] | undefined): { addr
  * pass on); the caller has already refused an empty or oversized body.
  */
 export async function readMessage(raw: Buffer): Promise<InboundMessage> {
+  // mailparser is loaded with the first message, not with every OneDoor process (about 0.25 s).
+  const { simpleParser } = await import('mailparser');
   let parsed: ParsedMail;
   try {
     parsed = await simpleParser(raw, { skipTextToHtml: true, skipImageLinks: true });

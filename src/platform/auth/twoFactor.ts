@@ -1,6 +1,5 @@
 // Time-based one-time codes (RFC 6238) from an authenticator app, with each code usable once.
 import * as OTPAuth from 'otpauth';
-import QRCode from 'qrcode';
 
 const PERIOD_SECONDS = 30;
 
@@ -39,6 +38,7 @@ export function codeFor(secret: string, now = Date.now()): string {
 /** What the set-up page shows: a QR code to scan and the key to type in by hand. */
 export async function setUpDetails(secret: string, email: string): Promise<{ uri: string; qrSvg: string; key: string }> {
   const uri = totp(secret, email).toString();
+  const { default: QRCode } = await import('qrcode');
   const qrSvg = await QRCode.toString(uri, { type: 'svg', margin: 2, errorCorrectionLevel: 'M' });
   const key = secret.match(/.{1,4}/g)?.join(' ') ?? secret;
   return { uri, qrSvg, key };

@@ -4,8 +4,6 @@
 // A sender throws PermanentDeliveryError when trying again cannot help, anything else to be retried.
 import fs from 'node:fs/promises';
 import path from 'node:path';
-import nodemailer from 'nodemailer';
-import { NotifyClient } from 'notifications-node-client';
 import type { NotificationSettings } from '../../config.ts';
 import type { Channel } from './templates.ts';
 
@@ -104,23 +102,26 @@ export interface NotifyTemplateIds {
  * ((subject)) and ((body)) are filled with OneDoor's rendered words (the SMS template uses only
  * ((body))). A letter's address goes in address_line_1 to address_line_7.
  */
-export function notifySender(
-  apiKey: string,
-  templateIds: NotifyTemplateIds,
-  client: NotifyApi = new NotifyClient(apiKey) as unknown as NotifyApi,
-): NotificationSender {
+export function notifySender(apiKey: string, templateIds: NotifyTemplateIds, given?: NotifyApi): NotificationSender {
+  // Notify's client is loaded with the first message, not with every OneDoor process.
+  let client: Promise<NotifyApi> | undefined;
+  const notify = () =>
+    (client ??= given
+      ? Promise.resolve(given)
+      : import('notifications-node-client').then(({ NotifyClient }) => new NotifyClient(apiKey) as unknown as NotifyApi));
   return {
     name: 'notify',
     idempotent: false,
     async send(message) {
       const personalisation = { subject: message.subject ?? '', body: message.body };
       try {
+        const api = await notify();
         const { data } = await (() => {
           switch (message.channel) {
             case 'email':
-              return client.sendEmail(templateIds.email, message.recipient, { personalisation, reference: message.id });
+              return api.sendEmail(templateIds.email, message.recipient, { personalisation, reference: message.id });
             case 'sms':
-              return client.sendSms(templateIds.sms, message.recipient, {
+              return api.sendSms(templateIds.sms, message.recipient, {
                 personalisation: { body: message.body },
                 reference: message.id,
               });
@@ -128,7 +129,7 @@ export function notifySender(
               const address = Object.fromEntries(
                 message.recipient.split('\n').map((line, index) => [`address_line_${index + 1}`, line]),
               );
-              return client.sendLetter(templateIds.letter, {
+              return api.sendLetter(templateIds.letter, {
                 personalisation: { ...address, ...personalisation },
                 reference: message.id,
               });
@@ -159,11 +160,13 @@ export interface MailTransport {
 }
 
 /** Email over SMTP, e.g. the council's own relay. Text messages and letters it cannot send. */
-export function smtpSender(
-  url: string,
-  from: string,
-  transport: MailTransport = nodemailer.createTransport(url),
-): NotificationSender {
+export function smtpSender(url: string, from: string, given?: MailTransport): NotificationSender {
+  // nodemailer is loaded with the first message, not with every OneDoor process.
+  let transport: Promise<MailTransport> | undefined;
+  const smtp = () =>
+    (transport ??= given
+      ? Promise.resolve(given)
+      : import('nodemailer').then(({ default: nodemailer }) => nodemailer.createTransport(url)));
   return {
     name: 'smtp',
     idempotent: false,
@@ -173,8 +176,9 @@ export function smtpSender(
           `The SMTP sender sends email only, not ${message.channel === 'sms' ? 'text messages' : 'letters'}: use GOV.UK Notify (NOTIFICATIONS_SENDER=notify) for those`,
         );
       }
+      const mail = await smtp();
       try {
-        const info = await transport.sendMail({
+        const info = await mail.sendMail({
           from,
           to: message.recipient,
           subject: message.subject ?? '',
