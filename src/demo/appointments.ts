@@ -165,23 +165,23 @@ export async function seedDemoAppointments(db: Db, councilId: string, seed = 9):
   return { appointments: count };
 }
 
-/** Books for the demo; false when the slot is already full (the demo takes what places there are). */
+/** Books for the demo: the appointment's id, or undefined when the slot is already full (the demo takes what places there are). */
 async function bookQuietly(
   appointments: AppointmentsService,
   councilId: string,
   slotId: string,
   customerId: string,
   random: Random,
-): Promise<boolean> {
+): Promise<string | undefined> {
   try {
-    await appointments.book(
+    const booked = await appointments.book(
       systemActor('demo'),
       { slotId, customerId, channel: random() < 0.5 ? 'web' : 'phone' },
       { council: councilId },
     );
-    return true;
+    return booked.id;
   } catch (error) {
-    if (error instanceof Error && error.name === 'Conflict') return false;
+    if (error instanceof Error && error.name === 'Conflict') return undefined;
     throw error;
   }
 }
@@ -237,17 +237,12 @@ async function seedQueueHistory(
     for (const slot of slots) {
       if (random() > 0.45) continue;
       at(slot.starts_at.getTime() - between(random, 1, 7) * DAY_MS);
-      if (!(await bookQuietly(appointments, councilId, slot.id, pick(random, setting.customers), random))) continue;
+      const appointmentId = await bookQuietly(appointments, councilId, slot.id, pick(random, setting.customers), random);
+      if (!appointmentId) continue;
       booked += 1;
       if (random() < 0.1) continue; // did not come
-      const appointment = await db
-        .selectFrom('appointments')
-        .select('id')
-        .where('slot_id', '=', slot.id)
-        .orderBy('created_at', 'desc')
-        .executeTakeFirstOrThrow();
       const early = random() < 0.85 ? -between(random, 1, 12) : between(random, 1, 15);
-      arrivals.push({ time: slot.starts_at.getTime() + early * MINUTE_MS, appointmentId: appointment.id });
+      arrivals.push({ time: slot.starts_at.getTime() + early * MINUTE_MS, appointmentId });
     }
     const first = slots[0]!.starts_at.getTime();
     const last = slots[slots.length - 1]!.starts_at.getTime();
@@ -255,24 +250,31 @@ async function seedQueueHistory(
     arrivals.sort((one, other) => one.time - other.time);
 
     // The desks: each calls the next person when free, sees them a minute later, and finishes.
+    // With nobody waiting, calling would find no one: the desk waits without asking the queue.
     const free = staff.map(() => first);
     let next = 0;
+    let waiting = 0;
     for (let rounds = 0; rounds < 400; rounds++) {
       const desk = free.indexOf(Math.min(...free));
       const time = free[desk]!;
       while (next < arrivals.length && arrivals[next]!.time <= time) {
         const arrival = arrivals[next++]!;
         at(arrival.time);
-        if (arrival.appointmentId) await queue.checkInAtReception(staff[0]!, siteId, arrival.appointmentId);
-        else
+        if (arrival.appointmentId) {
+          const checkIn = await queue.checkInAtReception(staff[0]!, siteId, arrival.appointmentId);
+          if (checkIn.outcome === 'checked_in') waiting += 1;
+        } else {
           await queue.walkInAtReception(staff[0]!, siteId, {
             customerId: random() < 0.6 ? pick(random, customers) : undefined,
             serviceId: random() < 0.7 ? pick(random, services).service_id : undefined,
           });
+          waiting += 1;
+        }
       }
       if (time > last + 2 * 3_600_000) break;
       at(time);
-      const called = await queue.callNext(staff[desk]!, siteId, counters[desk % counters.length]!.id);
+      const called = waiting > 0 ? await queue.callNext(staff[desk]!, siteId, counters[desk % counters.length]!.id) : undefined;
+      if (called) waiting -= 1;
       if (!called) {
         if (next >= arrivals.length) break;
         free[desk] = Math.max(time + MINUTE_MS, Math.min(arrivals[next]!.time, time + 5 * MINUTE_MS));

@@ -7,6 +7,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Db } from '../db/database.ts';
+import { beginUnitOfWork } from '../db/unitOfWork.ts';
 import { systemActor, type Role } from '../platform/actor.ts';
 import { recordAudit } from '../platform/audit/audit.ts';
 import * as gazetteerRepo from '../gazetteer/repo.ts';
@@ -268,8 +269,8 @@ export async function seedDemo(
     log(`Demo cases: ${path.join(referenceDataDir(), FIXMYSTREET_FILE)} not found, so a few made-up reports instead`);
   }
 
-  const complaints = await seedDemoComplaints(db, council.id);
-  const appointments = await seedDemoAppointments(db, council.id);
+  const complaints = await inOneTransaction(db, () => seedDemoComplaints(db, council.id));
+  const appointments = await inOneTransaction(db, () => seedDemoAppointments(db, council.id));
   const performance = await seedDemoPerformance(db, council.id);
 
   const credentialsFile = path.join(dataDir, DEMO_CREDENTIALS_FILE);
@@ -296,6 +297,21 @@ export async function seedDemo(
     appointmentsCreated: appointments.appointments,
     performanceTargetsCreated: performance.targets,
   };
+}
+
+/**
+ * Runs a seed made of many service calls as one transaction: each call's own transaction becomes
+ * a savepoint within it (see db/unitOfWork.ts), so the seed waits for one commit, not thousands.
+ */
+async function inOneTransaction<T>(db: Db, work: () => Promise<T>): Promise<T> {
+  const unit = await beginUnitOfWork(db);
+  try {
+    const result = await unit.run(work);
+    await unit.commit();
+    return result;
+  } finally {
+    await unit.rollback();
+  }
 }
 
 /** The demo gazetteer, unless the council already has one (its own, imported, is kept). */
