@@ -1,6 +1,7 @@
 // The `onedoor` command. Each command prints a plain error and exits non-zero on bad input, and
 // works whether or not a server is running on the same DATA_DIR (it then uses that server's
-// embedded database).
+// embedded database). The server and the demo are loaded only by the commands that use them, so
+// that the others start in a fraction of the time.
 import fs from 'node:fs';
 import readline from 'node:readline';
 import { parseArgs } from 'node:util';
@@ -8,12 +9,10 @@ import { ConfigError, loadConfig, type Config } from './config.ts';
 import { openDatabase } from './db/connect.ts';
 import type { Db } from './db/database.ts';
 import { migrateToLatest } from './db/migrate.ts';
-import { seedDemo } from './demo/seedDemo.ts';
 import { ImportFileError, type ImportResult } from './integration/imports/csv.ts';
 import { importCustomers } from './integration/imports/customers.ts';
 import { importGazetteer } from './integration/imports/gazetteer.ts';
 import { importServices } from './integration/imports/services.ts';
-import { start } from './main.ts';
 import { BankHolidayFileError, readBankHolidaysFile } from './services/bankHolidays.ts';
 import { createCalendarService } from './services/calendarService.ts';
 import { findFirstCouncil, findOrganisation } from './organisations/repo.ts';
@@ -79,6 +78,7 @@ async function main(argv: string[]): Promise<number> {
       if (rest[0] !== 'demo' || rest.length > 1) throw new UsageError('usage: onedoor seed demo');
       return await withDatabase(config, async (db) => {
         await migrateToLatest(db);
+        const { seedDemo } = await import('./demo/seedDemo.ts');
         const outcome = await seedDemo(db, config.dataDir);
         console.log(
           outcome.usersCreated > 0
@@ -116,6 +116,7 @@ async function withDatabase(config: Config, run: (db: Db) => Promise<number>): P
 }
 
 async function startServer(config: Config): Promise<number> {
+  const { start } = await import('./main.ts');
   const server = await start(config, { info: (line) => console.log(line), warn: (line) => console.warn(`Warning: ${line}`) });
   await new Promise<void>((resolve) => {
     let signals = 0;
