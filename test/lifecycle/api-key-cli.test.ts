@@ -2,9 +2,10 @@
 // against a database of its own; the key it prints is then checked as the API would check it.
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { seedDemo } from '../../src/demo/seedDemo.ts';
+import { insertOrganisation } from '../../src/organisations/repo.ts';
 import { SCOPES } from '../../src/platform/apiKeys/scopes.ts';
 import { createApiKeysService } from '../../src/platform/apiKeys/service.ts';
+import { aPartnerAgency } from '../support/builders.ts';
 import { freshDatabase, type TestDatabase } from '../support/database.ts';
 import { cleanUp, linesOf, newDataDir, runOneDoor, type CommandOutcome } from './support.ts';
 
@@ -34,9 +35,15 @@ describe('onedoor api-key', () => {
   let env: Record<string, string>;
   before(async () => {
     database = await freshDatabase();
-    const dataDir = newDataDir('api-key');
-    await seedDemo(database.db, dataDir);
-    env = { DATABASE_URL: database.url, DATA_DIR: dataDir };
+    // A council with one partner agency is all the keys need (the demo council would take a seed).
+    await insertOrganisation(database.db, {
+      code: 'severn-marches',
+      name: 'Severn Marches District Council',
+      kind: 'council',
+      councilId: null,
+    });
+    await aPartnerAgency(database.db, 'marches-police', 'West Marches Police');
+    env = { DATABASE_URL: database.url, DATA_DIR: newDataDir('api-key') };
   });
   after(async () => {
     await database.drop();

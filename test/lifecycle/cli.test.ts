@@ -5,8 +5,9 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { sql } from 'kysely';
-import { seedDemo } from '../../src/demo/seedDemo.ts';
+import { insertOrganisation } from '../../src/organisations/repo.ts';
 import { createAuthService } from '../../src/platform/auth/service.ts';
+import { aPartnerAgency, aStaffMember } from '../support/builders.ts';
 import { emptyDatabase, freshDatabase, type TestDatabase } from '../support/database.ts';
 import {
   cleanUp,
@@ -145,9 +146,16 @@ describe('onedoor user create', () => {
   let env: Record<string, string>;
   before(async () => {
     database = await freshDatabase();
-    const dataDir = newDataDir('user-create');
-    await seedDemo(database.db, dataDir);
-    env = { DATABASE_URL: database.url, DATA_DIR: dataDir };
+    // A council, a partner agency and one account already there: all these cases need.
+    await insertOrganisation(database.db, {
+      code: 'severn-marches',
+      name: 'Severn Marches District Council',
+      kind: 'council',
+      councilId: null,
+    });
+    await aPartnerAgency(database.db, 'marches-police', 'West Marches Police');
+    await aStaffMember(database.db, { roles: ['advisor'], email: 'advisor@severn-marches.example', name: 'Priya Shah' });
+    env = { DATABASE_URL: database.url, DATA_DIR: newDataDir('user-create') };
   });
   after(async () => {
     await database.drop();
