@@ -12,6 +12,7 @@ import { createTranslator, loadMessages } from '../../src/platform/i18n.ts';
 import { aStaffMember, type BuiltStaffMember } from '../support/builders.ts';
 import { aQueueFixture, type QueueFixture } from '../support/cases.ts';
 import { startTestServer, type TestServer } from '../support/server.ts';
+import { clearOfMidnight } from '../support/wait.ts';
 import type { Page } from '../support/web.ts';
 
 const PAGE = '/staff/performance/dashboard';
@@ -46,6 +47,7 @@ describe('the live performance dashboard pages', () => {
   let analyst: BuiltStaffMember;
 
   before(async () => {
+    const startOfToday = await clearOfMidnight();
     server = await startTestServer();
     fixture = await aQueueFixture(server, 'dash');
     const overdue = await fixture.raise({ description: 'Grey bin missed three weeks running' });
@@ -64,7 +66,8 @@ describe('the live performance dashboard pages', () => {
       .execute();
     await fixture.raise({ service: 'fly-tipping', description: 'Burnt-out car', toPartner: true });
 
-    // Two phone contacts a minute ago, and one a week ago at the same time: a typical day of 1/4.
+    // Two phone contacts a minute ago (today, however near midnight the test runs), and one a week
+    // ago at the same time: a typical day of 1/4.
     const councilId = (await findFirstCouncil(server.db))!.id;
     const contact = (startedAt: Date) => ({
       council_id: councilId,
@@ -73,7 +76,7 @@ describe('the live performance dashboard pages', () => {
       started_at: startedAt,
       ended_at: new Date(startedAt.getTime() + 60_000),
     });
-    const minuteAgo = new Date(Date.now() - 60_000);
+    const minuteAgo = new Date(Math.max(Date.now() - 60_000, startOfToday.getTime()));
     await server.db
       .insertInto('contacts')
       .values([contact(minuteAgo), contact(minuteAgo), contact(new Date(minuteAgo.getTime() - 7 * DAY_MS))])

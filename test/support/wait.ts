@@ -1,5 +1,6 @@
 // Waiting in tests for something that happens in its own time (a background job, another process):
 // asked again every 100 ms until it gives a value, or failing with what was awaited.
+import { addCalendarDays, londonDate, startOfLondonDay } from '../../src/services/calendar.ts';
 
 export const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
@@ -12,4 +13,16 @@ export async function until<T>(what: string, check: () => Promise<T | undefined>
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
     await sleep(100);
   }
+}
+
+/**
+ * A test that sets up "today" and then reads it must not straddle two days: when London's next
+ * midnight is less than `marginMs` away, waits until it has passed. Gives the start of London's
+ * day it is then, so that set-up can keep its times inside that day.
+ */
+export async function clearOfMidnight(marginMs = 2 * 60_000): Promise<Date> {
+  const nextMidnight = startOfLondonDay(addCalendarDays(londonDate(new Date()), 1));
+  const wait = nextMidnight.getTime() - Date.now();
+  if (wait < marginMs) await sleep(wait + 1_000);
+  return startOfLondonDay(londonDate(new Date()));
 }

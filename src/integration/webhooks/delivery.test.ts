@@ -189,9 +189,13 @@ describe('webhook delivery, end to end', () => {
       ],
     );
     assert.ok(attempts.every((attempt) => attempt.duration_ms >= 0));
-    const { rows: jobRows } = await sql<{ state: string; retry_count: number; retry_backoff: boolean }>`
-      select state, retry_count, retry_backoff from pgboss.job where name = ${SEND_QUEUE} and data->>'deliveryId' = ${delivered.id}
-    `.execute(db);
+    // pg-boss marks the job completed just after the handler's transaction has recorded the delivery.
+    const jobRows = await until('the send job to be completed', async () => {
+      const { rows } = await sql<{ state: string; retry_count: number; retry_backoff: boolean }>`
+        select state, retry_count, retry_backoff from pgboss.job where name = ${SEND_QUEUE} and data->>'deliveryId' = ${delivered.id}
+      `.execute(db);
+      return rows.some((row) => row.state === 'active') ? undefined : rows;
+    });
     assert.deepEqual(jobRows, [{ state: 'completed', retry_count: 1, retry_backoff: true }], 'retried by pg-boss, with backoff');
     assert.deepEqual(await subscriptionRow(flaky.id), {
       status: 'active',
