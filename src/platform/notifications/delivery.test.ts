@@ -256,8 +256,9 @@ describe('notification delivery', () => {
     assert.equal(sender.sent.filter((message) => message.id === id).length, 1);
   });
 
-  it('sends again, once, a message left sending by a process that died, only through a sender that delivers it once', async () => {
+  it('sends again, once, a message left sending by a process that died, only through a sender that delivers it once', async (context) => {
     const directory = fs.mkdtempSync(path.join(os.tmpdir(), 'onedoor-sink-'));
+    context.after(() => fs.rmSync(directory, { recursive: true, force: true }));
     const sink = directorySender(directory);
     const id = await aMessageWithoutJob(db, 'abandoned@example.com', 'ODR-ABANDONED');
     // A worker took it and wrote it to the sink, then died before recording it as sent.
