@@ -5,7 +5,7 @@ import { after, before, describe, it } from 'node:test';
 import { sql } from 'kysely';
 import { freshDatabase, type TestDatabase } from '../../test/support/database.ts';
 import type { Db } from './database.ts';
-import { beginUnitOfWork } from './unitOfWork.ts';
+import { beginUnitOfWork, inUnitOfWork } from './unitOfWork.ts';
 
 describe('a unit of work', () => {
   let database: TestDatabase;
@@ -71,6 +71,18 @@ describe('a unit of work', () => {
     });
     await unit.commit();
     assert.deepEqual(await notes(), ['a', 'b', 'd', 'g']);
+  });
+
+  it('commits work run with inUnitOfWork, or, when it throws, keeps none of it', async () => {
+    assert.equal(await inUnitOfWork(db, async () => (await note('h'), 'answer')), 'answer');
+    await assert.rejects(
+      inUnitOfWork(db, async () => {
+        await db.transaction().execute((trx) => sql`insert into unit_notes (note) values ('i')`.execute(trx));
+        throw new Error('half-way');
+      }),
+      /half-way/,
+    );
+    assert.deepEqual(await notes(), ['a', 'b', 'd', 'g', 'h']);
   });
 
   it('refuses a handle it did not make', async () => {

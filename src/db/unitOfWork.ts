@@ -159,6 +159,21 @@ export function registerUnitOfWork(db: object, dialect: UnitOfWorkDialect): void
   drivers.set(db, dialect.driver);
 }
 
+/**
+ * Runs `work` as one unit of work on `db` and commits it, or rolls it all back if `work` throws:
+ * the transactions `work` opens inside become savepoints of the one.
+ */
+export async function inUnitOfWork<T>(db: object, work: () => Promise<T>): Promise<T> {
+  const unit = await beginUnitOfWork(db);
+  try {
+    const result = await unit.run(work);
+    await unit.commit();
+    return result;
+  } finally {
+    await unit.rollback();
+  }
+}
+
 /** Opens a unit of work on `db`: one transaction on one connection, until commit or rollback. */
 export async function beginUnitOfWork(db: object): Promise<UnitOfWork> {
   const driver = drivers.get(db);

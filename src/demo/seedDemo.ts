@@ -7,7 +7,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Db } from '../db/database.ts';
-import { beginUnitOfWork } from '../db/unitOfWork.ts';
+import { inUnitOfWork } from '../db/unitOfWork.ts';
 import { systemActor, type Role } from '../platform/actor.ts';
 import { recordAudit } from '../platform/audit/audit.ts';
 import * as gazetteerRepo from '../gazetteer/repo.ts';
@@ -269,8 +269,9 @@ export async function seedDemo(
     log(`Demo cases: ${path.join(referenceDataDir(), FIXMYSTREET_FILE)} not found, so a few made-up reports instead`);
   }
 
-  const complaints = await inOneTransaction(db, () => seedDemoComplaints(db, council.id));
-  const appointments = await inOneTransaction(db, () => seedDemoAppointments(db, council.id));
+  // Thousands of service calls each: one unit of work apiece waits for one commit, not thousands.
+  const complaints = await inUnitOfWork(db, () => seedDemoComplaints(db, council.id));
+  const appointments = await inUnitOfWork(db, () => seedDemoAppointments(db, council.id));
   const performance = await seedDemoPerformance(db, council.id);
 
   const credentialsFile = path.join(dataDir, DEMO_CREDENTIALS_FILE);
@@ -297,21 +298,6 @@ export async function seedDemo(
     appointmentsCreated: appointments.appointments,
     performanceTargetsCreated: performance.targets,
   };
-}
-
-/**
- * Runs a seed made of many service calls as one transaction: each call's own transaction becomes
- * a savepoint within it (see db/unitOfWork.ts), so the seed waits for one commit, not thousands.
- */
-async function inOneTransaction<T>(db: Db, work: () => Promise<T>): Promise<T> {
-  const unit = await beginUnitOfWork(db);
-  try {
-    const result = await unit.run(work);
-    await unit.commit();
-    return result;
-  } finally {
-    await unit.rollback();
-  }
 }
 
 /** The demo gazetteer, unless the council already has one (its own, imported, is kept). */

@@ -5,7 +5,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { sql } from 'kysely';
 import type { Db } from '../db/database.ts';
-import { beginUnitOfWork } from '../db/unitOfWork.ts';
+import { inUnitOfWork } from '../db/unitOfWork.ts';
 import { systemActor } from '../platform/actor.ts';
 import { passwordProblem } from '../platform/passwords.ts';
 import * as repo from './repo.ts';
@@ -22,18 +22,10 @@ export interface FirstStartOutcome {
 export async function ensureCouncilAndAdministrator(db: Db, options: FirstStartOptions): Promise<FirstStartOutcome> {
   // Several nodes starting at once on an empty database would each make the council and its
   // administrator, and all but one fail: they take turns, each in one transaction.
-  const unit = await beginUnitOfWork(db);
-  try {
-    const outcome = await unit.run(async () => {
-      await sql`select pg_advisory_xact_lock(hashtext('onedoor:first-start'))`.execute(db);
-      return await ensureOnce(db, options);
-    });
-    await unit.commit();
-    return outcome;
-  } catch (error) {
-    await unit.rollback();
-    throw error;
-  }
+  return await inUnitOfWork(db, async () => {
+    await sql`select pg_advisory_xact_lock(hashtext('onedoor:first-start'))`.execute(db);
+    return await ensureOnce(db, options);
+  });
 }
 
 interface FirstStartOptions {
