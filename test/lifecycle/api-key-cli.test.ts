@@ -2,12 +2,10 @@
 // against a database of its own; the key it prints is then checked as the API would check it.
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { insertOrganisation } from '../../src/organisations/repo.ts';
 import { SCOPES } from '../../src/platform/apiKeys/scopes.ts';
 import { createApiKeysService } from '../../src/platform/apiKeys/service.ts';
-import { aPartnerAgency } from '../support/builders.ts';
 import { freshDatabase, type TestDatabase } from '../support/database.ts';
-import { cleanUp, linesOf, newDataDir, runOneDoor, type CommandOutcome } from './support.ts';
+import { cleanUp, linesOf, newDataDir, runOneDoor, theDemoCouncilsOrganisations, type CommandOutcome } from './support.ts';
 
 const SLOW = { timeout: 300_000 };
 const KEY = /^odk_[a-z2-7]{8}_[A-Za-z0-9_-]{43}$/;
@@ -36,13 +34,7 @@ describe('onedoor api-key', () => {
   before(async () => {
     database = await freshDatabase();
     // A council with one partner agency is all the keys need (the demo council would take a seed).
-    await insertOrganisation(database.db, {
-      code: 'severn-marches',
-      name: 'Severn Marches District Council',
-      kind: 'council',
-      councilId: null,
-    });
-    await aPartnerAgency(database.db, 'marches-police', 'West Marches Police');
+    await theDemoCouncilsOrganisations(database.db);
     env = { DATABASE_URL: database.url, DATA_DIR: newDataDir('api-key') };
   });
   after(async () => {

@@ -5,9 +5,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { sql } from 'kysely';
-import { insertOrganisation } from '../../src/organisations/repo.ts';
 import { createAuthService } from '../../src/platform/auth/service.ts';
-import { aPartnerAgency, aStaffMember } from '../support/builders.ts';
+import { aStaffMember } from '../support/builders.ts';
 import { emptyDatabase, freshDatabase, type TestDatabase } from '../support/database.ts';
 import {
   cleanUp,
@@ -18,6 +17,7 @@ import {
   runOneDoor,
   signInOverHttp,
   startOneDoor,
+  theDemoCouncilsOrganisations,
   type CommandOutcome,
   type OneDoorProcess,
 } from './support.ts';
@@ -147,13 +147,7 @@ describe('onedoor user create', () => {
   before(async () => {
     database = await freshDatabase();
     // A council, a partner agency and one account already there: all these cases need.
-    await insertOrganisation(database.db, {
-      code: 'severn-marches',
-      name: 'Severn Marches District Council',
-      kind: 'council',
-      councilId: null,
-    });
-    await aPartnerAgency(database.db, 'marches-police', 'West Marches Police');
+    await theDemoCouncilsOrganisations(database.db);
     await aStaffMember(database.db, { roles: ['advisor'], email: 'advisor@severn-marches.example', name: 'Priya Shah' });
     env = { DATABASE_URL: database.url, DATA_DIR: newDataDir('user-create') };
   });

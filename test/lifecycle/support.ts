@@ -8,6 +8,9 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
+import type { Db } from '../../src/db/database.ts';
+import { insertOrganisation } from '../../src/organisations/repo.ts';
+import { aPartnerAgency } from '../support/builders.ts';
 export { freePort } from '../../src/db/embedded.ts';
 
 export const PROJECT_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
@@ -330,4 +333,18 @@ export async function cleanUp(): Promise<void> {
 
 export function sleep(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));
+}
+
+/**
+ * The demo council and its police partner, by the codes the demo gives them, without the rest of
+ * the demo (whose seed would take most of a test): what the CLI tests' commands name.
+ */
+export async function theDemoCouncilsOrganisations(db: Db): Promise<void> {
+  await insertOrganisation(db, {
+    code: 'severn-marches',
+    name: 'Severn Marches District Council',
+    kind: 'council',
+    councilId: null,
+  });
+  await aPartnerAgency(db, 'marches-police', 'West Marches Police');
 }
