@@ -5,9 +5,8 @@
 // their council in an empty, migrated database.
 import type pg from 'pg';
 import type { Db, Tx } from '../src/db/database.ts';
-import * as organisationsRepo from '../src/organisations/repo.ts';
+import { insertOrganisationAudited } from '../src/organisations/service.ts';
 import { systemActor } from '../src/platform/actor.ts';
-import { recordAudit } from '../src/platform/audit/audit.ts';
 
 /** The five tables a customer is loaded into. */
 export const CUSTOMER_TABLES = [
@@ -26,14 +25,7 @@ export async function refuseLoadedDatabase(db: Db, refusal: string): Promise<voi
 
 /** The council the load belongs to, audited as the app audits one. */
 export async function insertCouncil(trx: Tx, council: { code: string; name: string; nameCy: string }): Promise<string> {
-  const councilId = await organisationsRepo.insertOrganisation(trx, { ...council, kind: 'council', councilId: null });
-  await recordAudit(trx, systemActor('bench'), {
-    action: 'organisation.create',
-    organisationId: councilId,
-    recordType: 'organisation',
-    recordId: councilId,
-  });
-  return councilId;
+  return await insertOrganisationAudited(trx, systemActor('bench'), { ...council, kind: 'council', councilId: null });
 }
 
 export interface Dropped {

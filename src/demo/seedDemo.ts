@@ -9,10 +9,9 @@ import path from 'node:path';
 import type { Db } from '../db/database.ts';
 import { inUnitOfWork } from '../db/unitOfWork.ts';
 import { systemActor, type Role } from '../platform/actor.ts';
-import { recordAudit } from '../platform/audit/audit.ts';
 import * as gazetteerRepo from '../gazetteer/repo.ts';
 import * as organisationsRepo from '../organisations/repo.ts';
-import { createOrganisationsService, temporaryPassword } from '../organisations/service.ts';
+import { createOrganisationsService, insertOrganisationAudited, temporaryPassword } from '../organisations/service.ts';
 import { seedDemoCases } from './cases.ts';
 import { seedDemoAppointments } from './appointments.ts';
 import { seedDemoComplaints } from './complaints.ts';
@@ -318,22 +317,15 @@ async function ensureOrganisation(db: Db, organisation: DemoOrganisation, counci
   const existing = await organisationsRepo.findOrganisation(db, organisation.code);
   const id =
     existing?.id ??
-    (await db.transaction().execute(async (trx) => {
-      const id = await organisationsRepo.insertOrganisation(trx, {
+    (await db.transaction().execute((trx) =>
+      insertOrganisationAudited(trx, systemActor('demo'), {
         code: organisation.code,
         name: organisation.name,
         nameCy: organisation.nameCy,
         kind: councilId ? 'partner' : 'council',
         councilId,
-      });
-      await recordAudit(trx, systemActor('demo'), {
-        action: 'organisation.create',
-        organisationId: id,
-        recordType: 'organisation',
-        recordId: id,
-      });
-      return id;
-    }));
+      }),
+    ));
   for (const team of organisation.teams) {
     if (!(await organisationsRepo.teamCodeTaken(db, id, team.code))) {
       await organisationsRepo.insertTeam(db, { organisationId: id, ...team });
