@@ -71,6 +71,15 @@ describe('reading the council’s mailbox', () => {
     return (await db.selectFrom('inbound_emails').select('id').where('message_id', '=', id).executeTakeFirst()) !== undefined;
   };
   const take = (raw: Buffer) => inbound.intake(imap, councilId, raw, 'imap');
+  /** The council a message made by anEmail(…, id) was taken in for. */
+  const councilOfMessage = async (id: string) =>
+    (
+      await db
+        .selectFrom('inbound_emails')
+        .select('council_id')
+        .where('message_id', '=', `${id}@mail.example`)
+        .executeTakeFirstOrThrow()
+    ).council_id;
 
   before(async () => {
     database = await freshDatabase();
@@ -155,12 +164,7 @@ describe('reading the council’s mailbox', () => {
     assert.equal(job?.name, 'inbound-email.imap');
     assert.equal(job?.cron, '* * * * *');
     await job!.run();
-    const stored = await db
-      .selectFrom('inbound_emails')
-      .select('council_id')
-      .where('message_id', '=', `${id}@mail.example`)
-      .executeTakeFirstOrThrow();
-    assert.equal(stored.council_id, councilId);
+    assert.equal(await councilOfMessage(id), councilId);
   });
 
   describe('as IMAP_URL and IMAP_COUNCIL set it up', () => {
@@ -186,12 +190,7 @@ describe('reading the council’s mailbox', () => {
         const [job] = imapJobs(settings(council), inbound, log, mailbox);
         assert.equal(job?.name, 'inbound-email.imap');
         await job!.run();
-        const stored = await db
-          .selectFrom('inbound_emails')
-          .select('council_id')
-          .where('message_id', '=', `${id}@mail.example`)
-          .executeTakeFirstOrThrow();
-        assert.equal(stored.council_id, councilId, String(council));
+        assert.equal(await councilOfMessage(id), councilId, String(council));
       }
     });
 
