@@ -21,8 +21,12 @@ export async function until<T>(what: string, check: () => Promise<T | undefined>
  * day it is then, so that set-up can keep its times inside that day.
  */
 export async function clearOfMidnight(marginMs = 2 * 60_000): Promise<Date> {
-  const nextMidnight = startOfLondonDay(addCalendarDays(londonDate(new Date()), 1));
-  const wait = nextMidnight.getTime() - Date.now();
+  const wait = msToLondonMidnight(new Date());
   if (wait < marginMs) await sleep(wait + 1_000);
   return startOfLondonDay(londonDate(new Date()));
+}
+
+/** How long from `now` until the next midnight in London (GMT or BST). */
+export function msToLondonMidnight(now: Date): number {
+  return startOfLondonDay(addCalendarDays(londonDate(now), 1)).getTime() - now.getTime();
 }
